@@ -1,0 +1,1 @@
+"""Ringway metrics and staffing service."""

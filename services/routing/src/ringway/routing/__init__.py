@@ -1,0 +1,1 @@
+"""Ringway routing service: skills-based ACD."""

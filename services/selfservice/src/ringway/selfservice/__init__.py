@@ -1,0 +1,1 @@
+"""Ringway customer self-service API."""

@@ -1,0 +1,1 @@
+"""Ringway shared library: contracts, bus, outbox/inbox and service plumbing."""

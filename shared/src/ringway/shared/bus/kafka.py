@@ -1,0 +1,266 @@
+"""Event bus on Apache Kafka (aiokafka), with every unsafe default overridden.
+
+Producer: idempotent, acks=all. Consumers: manual commit of offsets after the handler
+returned (the handler commits its own DB transaction first), `earliest` for new groups,
+read_committed, a rebalance listener that commits what was processed before partitions
+move. A watchdog restarts a consumer that stops making progress while records wait,
+and readiness reports it, so a stall after a broker restart is never silent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Sequence
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+from aiokafka.errors import KafkaError, TopicAlreadyExistsError
+
+from ringway.shared.bus.base import (
+    BusStatus,
+    Delivery,
+    EventBus,
+    Handler,
+    Record,
+    RetryPolicy,
+    Subscription,
+    handle_with_retries,
+)
+from ringway.shared.contracts.topics import TopicSpec
+
+log = logging.getLogger(__name__)
+
+
+class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, member: _KafkaMember) -> None:
+        self.member = member
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self.member.commit_processed(revoked)
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        self.member.last_progress = time.monotonic()
+
+
+class _KafkaMember(Subscription):
+    def __init__(self, bus: KafkaBus, group: str, topics: tuple[str, ...], handler: Handler,
+                 retry: RetryPolicy) -> None:
+        self.bus = bus
+        self.group = group
+        self.topics = topics
+        self.handler = handler
+        self.retry = retry
+        self.consumer: AIOKafkaConsumer | None = None
+        self.processed: dict[TopicPartition, int] = {}  # next offset to commit
+        self.last_progress = time.monotonic()
+        self.stopping = False
+        self.restarts = 0
+        self.task: asyncio.Task[None] | None = None
+
+    def _new_consumer(self) -> AIOKafkaConsumer:
+        return AIOKafkaConsumer(
+            bootstrap_servers=self.bus.bootstrap_servers,
+            client_id=f"{self.bus.client_id}-{self.group}",
+            group_id=self.group,
+            enable_auto_commit=False,
+            auto_offset_reset="earliest",
+            isolation_level="read_committed",
+            max_poll_records=self.bus.max_poll_records,
+            session_timeout_ms=self.bus.session_timeout_ms,
+            heartbeat_interval_ms=max(1000, self.bus.session_timeout_ms // 3),
+            metadata_max_age_ms=30_000,
+        )
+
+    async def run(self) -> None:
+        """Consume until stopped; a failed or stalled consumer is replaced."""
+        while not self.stopping:
+            self.consumer = self._new_consumer()
+            self.processed = {}
+            try:
+                await self.consumer.start()
+                self.consumer.subscribe(list(self.topics), listener=_CommitOnRevoke(self))
+                self.last_progress = time.monotonic()
+                await self._poll_loop(self.consumer)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # noqa: BLE001 - the member must survive broker trouble
+                log.exception("consumer failed; restarting", extra={"group": self.group})
+                self.restarts += 1
+                await asyncio.sleep(1.0)
+            finally:
+                if not self.stopping:
+                    with contextlib.suppress(Exception):
+                        await self.consumer.stop()
+
+    async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
+        while not self.stopping:
+            batches = await consumer.getmany(timeout_ms=500)
+            for tp, messages in batches.items():
+                for message in messages:
+                    if self.stopping:
+                        break
+                    delivery = Delivery(
+                        message.topic,
+                        message.partition,
+                        message.offset,
+                        message.key.decode() if message.key is not None else None,
+                        message.value or b"",
+                        tuple((k, v) for k, v in message.headers),
+                    )
+                    await handle_with_retries(
+                        self.handler, delivery, self.retry, self.group, self.bus._dead_letter
+                    )
+                    self.processed[tp] = message.offset + 1
+                    self.last_progress = time.monotonic()
+            if self.processed:
+                await self.commit_processed(set(self.processed))
+            if await self._stalled(consumer):
+                log.error("consumer stalled; recreating it", extra={"group": self.group})
+                self.restarts += 1
+                return
+
+    async def commit_processed(self, partitions: set[TopicPartition]) -> None:
+        """Commit the offsets after the records processed on these partitions."""
+        if self.consumer is None:
+            return
+        offsets = {tp: self.processed.pop(tp) for tp in list(partitions) if tp in self.processed}
+        if offsets:
+            await self.consumer.commit(offsets)
+
+    async def _lagging(self, consumer: AIOKafkaConsumer) -> bool:
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            try:
+                position = await asyncio.wait_for(consumer.position(tp), timeout=2)
+            except (KafkaError, TimeoutError):
+                return True
+            if highwater is not None and highwater > position:
+                return True
+        return False
+
+    async def _stalled(self, consumer: AIOKafkaConsumer) -> bool:
+        idle = time.monotonic() - self.last_progress
+        if idle < self.bus.stall_timeout_s:
+            return False
+        if not consumer.assignment():
+            return True  # no partitions for too long: the group coordinator is out of reach
+        if await self._lagging(consumer):
+            return True
+        self.last_progress = time.monotonic()  # idle because there is nothing to read
+        return False
+
+    def healthy(self) -> bool:
+        if self.task is None or self.task.done():
+            return self.stopping
+        return time.monotonic() - self.last_progress < 2 * self.bus.stall_timeout_s
+
+    async def stop(self) -> None:
+        self.stopping = True
+        if self.task is not None:
+            await asyncio.gather(self.task, return_exceptions=True)
+        if self.consumer is not None:
+            with contextlib.suppress(Exception):
+                await self.commit_processed(set(self.processed))
+            with contextlib.suppress(Exception):
+                await self.consumer.stop()
+        self.bus._members.discard(self)
+
+    async def abort(self) -> None:
+        self.stopping = True
+        if self.task is not None:
+            self.task.cancel()
+            await asyncio.gather(self.task, return_exceptions=True)
+        self.processed = {}
+        if self.consumer is not None:
+            with contextlib.suppress(Exception):
+                await self.consumer.stop()
+        self.bus._members.discard(self)
+
+
+class KafkaBus(EventBus):
+    """Publishes and consumes through an Apache Kafka cluster."""
+
+    def __init__(self, bootstrap_servers: str, *, client_id: str = "ringway",
+                 stall_timeout_s: float = 30.0, session_timeout_ms: int = 10_000,
+                 max_poll_records: int = 500) -> None:
+        self.bootstrap_servers = bootstrap_servers
+        self.client_id = client_id
+        self.stall_timeout_s = stall_timeout_s
+        self.session_timeout_ms = session_timeout_ms
+        self.max_poll_records = max_poll_records
+        self._producer: AIOKafkaProducer | None = None
+        self._members: set[_KafkaMember] = set()
+
+    async def start(self) -> None:
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=self.bootstrap_servers,
+            client_id=f"{self.client_id}-producer",
+            enable_idempotence=True,
+            acks="all",
+            linger_ms=5,
+            max_batch_size=512 * 1024,
+            request_timeout_ms=15_000,
+        )
+        await self._producer.start()
+
+    async def stop(self) -> None:
+        for member in list(self._members):
+            await member.stop()
+        if self._producer is not None:
+            await self._producer.stop()
+            self._producer = None
+
+    async def send(self, records: Sequence[Record]) -> None:
+        if self._producer is None:
+            raise RuntimeError("bus is not started")
+        futures = [
+            await self._producer.send(
+                r.topic, r.value, key=r.key.encode(), headers=list(r.headers)
+            )
+            for r in records
+        ]
+        await asyncio.gather(*futures)
+
+    async def _dead_letter(self, record: Record) -> None:
+        await self.send([record])
+
+    async def subscribe(self, group: str, topics: Sequence[str], handler: Handler, *,
+                        retry: RetryPolicy | None = None) -> Subscription:
+        member = _KafkaMember(self, group, tuple(topics), handler, retry or RetryPolicy())
+        self._members.add(member)
+        member.task = asyncio.create_task(member.run(), name=f"consumer-{group}")
+        return member
+
+    async def status(self) -> BusStatus:
+        reachable = False
+        if self._producer is not None:
+            try:
+                await asyncio.wait_for(self._producer.client.fetch_all_metadata(), timeout=3)
+                reachable = True
+            except (KafkaError, TimeoutError, OSError):
+                reachable = False
+        stalled = [m.group for m in self._members if not m.healthy()]
+        return BusStatus(reachable=reachable, stalled=stalled)
+
+    async def ensure_topics(self, specs: Sequence[TopicSpec], replication_factor: int = 1) -> None:
+        """Create missing topics (and their dead-letter topics) as declared."""
+        admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
+        await admin.start()
+        try:
+            existing = set(await admin.list_topics())
+            wanted = []
+            for spec in specs:
+                for name in (spec.name, spec.dead_letter):
+                    if name not in existing:
+                        wanted.append(NewTopic(
+                            name, spec.partitions, replication_factor,
+                            topic_configs={"retention.ms": str(spec.retention_ms)},
+                        ))
+            for topic in wanted:
+                with contextlib.suppress(TopicAlreadyExistsError):
+                    await admin.create_topics([topic])
+        finally:
+            await admin.close()

@@ -1,0 +1,45 @@
+"""Topic `agents`, keyed by agent id: profiles and state changes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import Field
+
+from ringway.shared.events.envelope import EventData
+from ringway.shared.events.registry import event
+
+TOPIC = "agents"
+
+
+class AgentState(StrEnum):
+    """Routing's agent states."""
+
+    OFFLINE = "offline"
+    AVAILABLE = "available"
+    RESERVED = "reserved"
+    BUSY = "busy"
+    WRAP_UP = "wrap_up"
+    NOT_READY = "not_ready"
+
+
+@event("agent.created", topic=TOPIC, key="agent_id")
+class AgentCreated(EventData):
+    """An agent profile was created."""
+
+    agent_id: str
+    display_name: str
+    skills: dict[str, int] = Field(default_factory=dict, description="Skill -> proficiency 1-10.")
+    created_at: datetime
+
+
+@event("agent.state_changed", topic=TOPIC, key="agent_id")
+class AgentStateChanged(EventData):
+    """An agent moved from one state to another."""
+
+    agent_id: str
+    previous: AgentState
+    state: AgentState
+    reason: str | None = Field(default=None, description="Not-ready reason code.")
+    changed_at: datetime

@@ -1,0 +1,66 @@
+"""Async engine and session factory for PostgreSQL (one schema per service) and SQLite."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+
+class Database:
+    """One service's database: its own schema on PostgreSQL, its own file on SQLite."""
+
+    def __init__(self, url: str, *, schema: str | None = None, pool_size: int = 10) -> None:
+        self.url = make_url(url)
+        self.schema = schema if self.is_postgres else None
+        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        if self.is_postgres:
+            kwargs["pool_size"] = pool_size
+            if self.schema:
+                # search_path keeps table definitions schema-free and raw SQL correct.
+                kwargs["connect_args"] = {"server_settings": {"search_path": self.schema}}
+        elif self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine: AsyncEngine = create_async_engine(self.url, **kwargs)
+        if self.is_sqlite:
+            event.listen(self.engine.sync_engine, "connect", _sqlite_pragmas)
+        self.sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_postgres(self) -> bool:
+        """True for PostgreSQL."""
+        return self.url.get_backend_name() == "postgresql"
+
+    @property
+    def is_sqlite(self) -> bool:
+        """True for SQLite."""
+        return self.url.get_backend_name() == "sqlite"
+
+    def session(self) -> AsyncSession:
+        """A new session; the caller owns its transaction."""
+        return self.sessions()
+
+    async def ping(self) -> bool:
+        """True when a trivial query succeeds."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception:  # noqa: BLE001 - readiness reports any failure as not ready
+            return False
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets readers run beside the writer; busy_timeout waits instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()

@@ -1,0 +1,82 @@
+"""Unit of work: one transaction for a use case's state change, its events and its inbox mark."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from types import TracebackType
+
+from sqlalchemy import Table, insert
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ringway.shared.bus.base import Record
+from ringway.shared.db.engine import Database
+from ringway.shared.db.outbox import outbox_row
+from ringway.shared.events.envelope import Envelope, EventData
+
+
+class UnitOfWork:
+    """`async with uow:` commits on success and rolls back on error; events go to the outbox."""
+
+    def __init__(self, db: Database, *, source: str, outbox: Table, inbox: Table,
+                 on_commit: Callable[[], None] | None = None) -> None:
+        self.db = db
+        self.source = source
+        self.outbox = outbox
+        self.inbox = inbox
+        self.on_commit = on_commit
+        self._session: AsyncSession | None = None
+        self._rows: list[dict[str, object]] = []
+
+    @property
+    def session(self) -> AsyncSession:
+        """The session of the open transaction."""
+        if self._session is None:
+            raise RuntimeError("unit of work is not open")
+        return self._session
+
+    async def __aenter__(self) -> UnitOfWork:
+        self._session = self.db.session()
+        await self._session.begin()
+        self._rows = []
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        session = self.session
+        published = bool(self._rows)
+        try:
+            if exc_type is None:
+                if self._rows:
+                    await session.execute(insert(self.outbox), self._rows)
+                await session.commit()
+            else:
+                await session.rollback()
+        finally:
+            self._rows = []
+            await session.close()
+            self._session = None
+        if exc_type is None and published and self.on_commit is not None:
+            self.on_commit()
+
+    def publish(self, data: EventData, *, subject: str | None = None) -> Envelope:
+        """Record an event to be published if, and only if, this transaction commits."""
+        envelope = Envelope.wrap(data, source=self.source, subject=subject)
+        record = Record.of(data.topic, envelope, key=data.key())
+        self._rows.append(outbox_row(record, envelope.id))
+        return envelope
+
+    async def claim(self, group: str, event_id: str) -> bool:
+        """Mark an event processed by a consumer group; False if it already was (a redelivery)."""
+        dialect = postgresql if self.db.is_postgres else sqlite
+        statement = (
+            dialect.insert(self.inbox)
+            .values(consumer_group=group, event_id=event_id, processed_at=datetime.now(UTC))
+            .on_conflict_do_nothing()
+        )
+        result = await self.session.execute(statement)
+        return bool(getattr(result, "rowcount", 0) == 1)
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]

@@ -1,0 +1,172 @@
+"""The FastAPI app factory every service uses."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import timedelta
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram
+from prometheus_client import generate_latest
+from pydantic import BaseModel, Field
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from ulid import ULID
+
+from ringway.shared.web.auth import Authenticator, Principal, Role, public, require
+from ringway.shared.web.logs import request_id_var
+from ringway.shared.web.problems import install_problem_handlers, problem_response
+
+log = logging.getLogger("ringway.http")
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[Any]]
+ReadinessCheck = Callable[[], Any]
+
+
+class Health(BaseModel):
+    """Liveness answer."""
+
+    status: Literal["ok"] = "ok"
+    service: str = Field(examples=["routing"])
+
+
+class Readiness(BaseModel):
+    """Readiness answer: every dependency checked."""
+
+    status: Literal["ready", "not-ready"]
+    service: str
+    checks: dict[str, bool]
+
+
+class TokenCreate(BaseModel):
+    """Ask for a signed token (admins only)."""
+
+    subject: str = Field(min_length=1, max_length=200, examples=["pbx-eu-1"])
+    roles: list[Role] = Field(min_length=1, examples=[["integration"]])
+    customer_id: str | None = None
+    kind: Literal["access", "api-key"] = Field(
+        default="access", description="`api-key` tokens do not expire unless ttl_s is given."
+    )
+    ttl_s: int | None = Field(default=None, gt=0, le=366 * 24 * 3600)
+
+
+class TokenRead(BaseModel):
+    """A signed token."""
+
+    token: str
+    kind: str
+
+
+class _RequestContext(BaseHTTPMiddleware):
+    def __init__(self, app: Any, service: str, registry: CollectorRegistry) -> None:
+        super().__init__(app)
+        self.service = service
+        self.requests = Counter("http_requests", "HTTP requests", ["method", "route", "status"],
+                                registry=registry)
+        self.latency = Histogram("http_request_duration_seconds", "HTTP latency",
+                                 ["method", "route"], registry=registry)
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        incoming = request.headers.get("x-request-id", "")
+        request_id = incoming if 0 < len(incoming) <= 128 else str(ULID())
+        request.state.request_id = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        finally:
+            request_id_var.reset(token)
+        elapsed = time.perf_counter() - started
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        self.requests.labels(request.method, template, str(response.status_code)).inc()
+        self.latency.labels(request.method, template).observe(elapsed)
+        response.headers["X-Request-ID"] = request_id
+        log.info("request", extra={"service": self.service, "method": request.method,
+                                   "path": request.url.path, "status": response.status_code,
+                                   "ms": round(elapsed * 1000, 2), "request_id": request_id})
+        return response
+
+
+def create_service_app(
+    *,
+    service: str,
+    title: str,
+    description: str,
+    authenticator: Authenticator,
+    routers: Sequence[APIRouter],
+    lifespan: Lifespan,
+    readiness: ReadinessCheck,
+    openapi_tags: list[dict[str, Any]] | None = None,
+) -> FastAPI:
+    """Build a service app: health, readiness, problems, request ids, metrics, auth, tokens."""
+    registry = CollectorRegistry()
+    tags = [
+        {"name": "operations", "description": "Health, readiness and Prometheus metrics."},
+        {"name": "auth", "description": "Tokens for integrations, agents and supervisors."},
+        *(openapi_tags or []),
+    ]
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan,
+                  openapi_tags=tags)
+    app.state.authenticator = authenticator
+    app.state.service = service
+    app.state.metrics_registry = registry
+    install_problem_handlers(app)
+    app.add_middleware(_RequestContext, service=service, registry=registry)
+    app.include_router(_operations_router(service, registry, readiness))
+    for router in routers:
+        app.include_router(router)
+    return app
+
+
+def _operations_router(service: str, registry: CollectorRegistry,
+                       readiness: ReadinessCheck) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/healthz", tags=["operations"], response_model=Health,
+                dependencies=[Depends(public)], summary="Liveness")
+    async def healthz() -> Health:
+        return Health(service=service)
+
+    @router.get("/readyz", tags=["operations"], response_model=Readiness,
+                dependencies=[Depends(public)], summary="Readiness: database and bus reachable",
+                responses={503: {"description": "A dependency is not ready"}})
+    async def readyz(request: Request) -> Response:
+        checks: dict[str, bool] = await readiness()
+        ok = all(checks.values())
+        if not ok:
+            failing = ", ".join(name for name, good in checks.items() if not good)
+            return problem_response(request, 503, "Service Unavailable", code="not-ready",
+                                    detail=f"not ready: {failing}", checks=checks,
+                                    service=service)
+        return JSONResponse(Readiness(status="ready", service=service, checks=checks).model_dump())
+
+    @router.get("/metrics", tags=["operations"], summary="Prometheus exposition",
+                response_class=Response)
+    async def metrics(
+        _: Annotated[Principal, Depends(require(Role.SUPERVISOR, Role.INTEGRATION))],
+    ) -> Response:
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @router.post("/auth/tokens", tags=["auth"], response_model=TokenRead, status_code=201,
+                 summary="Mint a token for an integration, agent or supervisor")
+    async def create_token(
+        body: TokenCreate, request: Request,
+        _: Annotated[Principal, Depends(require(Role.ADMIN))],
+    ) -> TokenRead:
+        authenticator: Authenticator = request.app.state.authenticator
+        ttl = timedelta(seconds=body.ttl_s) if body.ttl_s else None
+        token = authenticator.mint(body.subject, set(body.roles), customer_id=body.customer_id,
+                                   ttl=ttl, kind=body.kind)
+        return TokenRead(token=token, kind=body.kind)
+
+    return router
+
+
+async def no_lifespan(_: FastAPI) -> AsyncIterator[None]:
+    """A lifespan that does nothing (for tests of the factory)."""
+    yield

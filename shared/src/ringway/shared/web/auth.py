@@ -1,0 +1,136 @@
+"""Authentication (bearer JWT or API key) and role checks, one dependency per endpoint."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from ringway.shared.web.problems import ProblemError
+
+
+class Role(StrEnum):
+    """Who may call what."""
+
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+    INTEGRATION = "integration"
+    CUSTOMER = "customer"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    subject: str
+    roles: frozenset[Role]
+    customer_id: str | None = None
+    scopes: frozenset[str] = frozenset()
+
+    def has_any(self, roles: frozenset[Role]) -> bool:
+        """Admins pass every role check."""
+        return Role.ADMIN in self.roles or bool(self.roles & roles)
+
+
+class Authenticator:
+    """Verifies credentials and mints tokens with one shared HMAC secret."""
+
+    issuer = "ringway"
+
+    def __init__(self, secret: str, *, admin_api_key: str | None = None,
+                 access_ttl: timedelta = timedelta(minutes=15)) -> None:
+        self._secret = secret
+        self._admin_key_hash = _sha256(admin_api_key) if admin_api_key else None
+        self.access_ttl = access_ttl
+
+    def mint(self, subject: str, roles: set[Role], *, customer_id: str | None = None,
+             ttl: timedelta | None = None, kind: str = "access",
+             scopes: set[str] | None = None) -> str:
+        """Sign a token; `ttl=None` for an access token means the default short lifetime."""
+        now = datetime.now(UTC)
+        claims: dict[str, object] = {
+            "iss": self.issuer, "sub": subject, "iat": now, "typ": kind,
+            "roles": sorted(r.value for r in roles),
+        }
+        lifetime = ttl if ttl is not None else (self.access_ttl if kind == "access" else None)
+        if lifetime is not None:
+            claims["exp"] = now + lifetime
+        if customer_id:
+            claims["cid"] = customer_id
+        if scopes:
+            claims["scp"] = sorted(scopes)
+        return jwt.encode(claims, self._secret, algorithm="HS256")
+
+    def verify_token(self, token: str) -> Principal:
+        """Decode a signed token or raise a 401 problem."""
+        try:
+            claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=self.issuer,
+                                options={"require": ["sub", "iat"]})
+            roles = frozenset(Role(r) for r in claims.get("roles", []))
+        except (jwt.PyJWTError, ValueError) as error:
+            raise _unauthorized(f"invalid token: {error}") from None
+        return Principal(claims["sub"], roles, claims.get("cid"), frozenset(claims.get("scp", [])))
+
+    def verify_api_key(self, key: str) -> Principal:
+        """The bootstrap admin key, or a signed API-key token."""
+        if self._admin_key_hash and hmac.compare_digest(_sha256(key), self._admin_key_hash):
+            return Principal("admin-api-key", frozenset({Role.ADMIN}))
+        return self.verify_token(key)
+
+
+def _sha256(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _unauthorized(detail: str) -> ProblemError:
+    return ProblemError(401, "Unauthorized", detail, code="unauthorized",
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /auth/tokens or a login.")
+_api_key = APIKeyHeader(name="X-API-Key", auto_error=False, description="An API key.")
+
+
+async def authenticate(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    api_key: Annotated[str | None, Depends(_api_key)],
+) -> Principal:
+    """Resolve the caller from the Authorization or X-API-Key header (401 when absent/bad)."""
+    authenticator: Authenticator = request.app.state.authenticator
+    if bearer is not None:
+        principal = authenticator.verify_token(bearer.credentials)
+    elif api_key:
+        principal = authenticator.verify_api_key(api_key)
+    else:
+        raise _unauthorized("credentials required: Authorization: Bearer <token> or X-API-Key")
+    request.state.principal = principal
+    return principal
+
+
+def require(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """Dependency: the caller must hold one of `roles` (admins always may)."""
+    wanted = frozenset(roles)
+
+    async def check(principal: Annotated[Principal, Depends(authenticate)]) -> Principal:
+        if not principal.has_any(wanted):
+            raise ProblemError(403, "Forbidden",
+                               f"requires one of the roles: {', '.join(sorted(wanted))}",
+                               code="forbidden")
+        return principal
+
+    check.__name__ = f"require_{'_'.join(sorted(wanted)) or 'admin'}"
+    return check
+
+
+def public() -> None:
+    """Marker dependency: this endpoint is deliberately open (health, public reads)."""
