@@ -8,7 +8,7 @@ env:
 	@scripts/dev-env.sh
 
 run: env
-	$(PY) -m ringway.embedded
+	$(PY) -m ringway.cli run
 
 test: env lint typecheck pytest
 

@@ -47,9 +47,11 @@ class Authenticator:
     issuer = "ringway"
 
     def __init__(self, secret: str, *, admin_api_key: str | None = None,
+                 admin_api_key_sha256: str | None = None,
                  access_ttl: timedelta = timedelta(minutes=15)) -> None:
         self._secret = secret
-        self._admin_key_hash = _sha256(admin_api_key) if admin_api_key else None
+        # Only a digest is kept: the embedded mode stores it, never the key itself.
+        self._admin_key_hash = sha256_hex(admin_api_key) if admin_api_key else admin_api_key_sha256
         self.access_ttl = access_ttl
 
     def mint(self, subject: str, roles: set[Role], *, customer_id: str | None = None,
@@ -82,12 +84,13 @@ class Authenticator:
 
     def verify_api_key(self, key: str) -> Principal:
         """The bootstrap admin key, or a signed API-key token."""
-        if self._admin_key_hash and hmac.compare_digest(_sha256(key), self._admin_key_hash):
+        if self._admin_key_hash and hmac.compare_digest(sha256_hex(key), self._admin_key_hash):
             return Principal("admin-api-key", frozenset({Role.ADMIN}))
         return self.verify_token(key)
 
 
-def _sha256(value: str) -> str:
+def sha256_hex(value: str) -> str:
+    """Hex SHA-256 of a high-entropy key (no salt needed for random keys)."""
     return hashlib.sha256(value.encode()).hexdigest()
 
 

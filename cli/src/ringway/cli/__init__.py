@@ -1,0 +1,1 @@
+"""The `ringway` command: the embedded platform and operator commands."""
