@@ -9,7 +9,7 @@ from typing import TypeVar
 
 import uvicorn
 from fastapi import FastAPI
-from pydantic import ValidationError
+from pydantic import AliasChoices, ValidationError
 
 from ringway.shared.bus.base import EventBus
 from ringway.shared.bus.kafka import KafkaBus
@@ -27,8 +27,18 @@ def load_settings(settings_cls: type[S]) -> S:
         return settings_cls()
     except ValidationError as error:
         first = error.errors()[0]
-        name = ".".join(str(p) for p in first["loc"]) or "settings"
-        sys.exit(f"configuration error: {name.upper()}: {first['msg']}")
+        sys.exit(f"configuration error: {_variable(settings_cls, first['loc'])}: {first['msg']}")
+
+
+def _variable(settings_cls: type[ServiceSettings], loc: tuple[int | str, ...]) -> str:
+    """The environment variable behind a failing field, as an operator would type it."""
+    if not loc:
+        return "settings"
+    field = settings_cls.model_fields.get(str(loc[0]))
+    alias = field.validation_alias if field is not None else None
+    if isinstance(alias, AliasChoices) and isinstance(alias.choices[0], str):
+        return alias.choices[0].upper()
+    return f"{settings_cls.model_config.get('env_prefix', '')}{loc[0]}".upper()
 
 
 def authenticator_from(settings: ServiceSettings) -> Authenticator:

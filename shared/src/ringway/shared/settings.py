@@ -9,7 +9,6 @@ from typing import Any
 from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 # Variables a deployment usually sets once for every service; ROUTING_DATABASE_URL and
 # the like (the service's own prefix) win over them.
 COMMON_VARIABLES = ("database_url", "kafka_bootstrap_servers")

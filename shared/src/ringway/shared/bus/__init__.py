@@ -10,4 +10,12 @@ from ringway.shared.bus.base import (
     Subscription,
 )
 
-__all__ = ["Delivery", "EventBus", "Handler", "PoisonRecord", "Record", "RetryPolicy", "Subscription"]
+__all__ = [
+    "Delivery",
+    "EventBus",
+    "Handler",
+    "PoisonRecord",
+    "Record",
+    "RetryPolicy",
+    "Subscription",
+]

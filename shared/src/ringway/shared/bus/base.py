@@ -101,7 +101,9 @@ def dead_letter_topic(topic: str) -> str:
 def dead_letter_record(delivery: Delivery, group: str, error: BaseException) -> Record:
     """The record sent to the dead-letter topic, with the error and origin in headers."""
     detail = "".join(traceback.format_exception_only(type(error), error)).strip()
-    headers = tuple(h for h in delivery.headers if not h[0].startswith("x-dlq-")) + (
+    kept = tuple(h for h in delivery.headers if not h[0].startswith("x-dlq-"))
+    headers = (
+        *kept,
         ("x-dlq-error", detail[:2000].encode()),
         ("x-dlq-error-type", type(error).__name__.encode()),
         ("x-dlq-topic", delivery.topic.encode()),

@@ -86,7 +86,7 @@ class _KafkaMember(Subscription):
                 await self._poll_loop(self.consumer)
             except asyncio.CancelledError:
                 raise
-            except Exception:  # noqa: BLE001 - the member must survive broker trouble
+            except Exception:
                 log.exception("consumer failed; restarting", extra={"group": self.group})
                 self.restarts += 1
                 await asyncio.sleep(1.0)

@@ -21,7 +21,9 @@ class CallbackRequested(EventData):
     phone: str = Field(description="E.164 number to call.", examples=["+14155550100"])
     queue_id: str | None = None
     reason: str | None = None
-    requested_for: datetime | None = Field(default=None, description="None means as soon as possible.")
+    requested_for: datetime | None = Field(
+        default=None, description="None means as soon as possible."
+    )
     original_arrived_at: datetime | None = Field(
         default=None, description="Arrival in the inbound queue, so the callback keeps its place."
     )

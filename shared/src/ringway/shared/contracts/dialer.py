@@ -30,5 +30,7 @@ class CampaignContactEnrolled(EventData):
     campaign_id: str
     campaign_contact_id: str
     customer_id: str | None = None
-    trigger: str = Field(description="What enrolled it: `list`, or the event type that triggered it.")
+    trigger: str = Field(
+        description="What enrolled it: `list`, or the event type that triggered it."
+    )
     enrolled_at: datetime

@@ -36,3 +36,7 @@ class SelfServiceActionCompleted(EventData):
     action: str = Field(examples=["payment", "order", "visit_booked", "kb_search"])
     outcome: str = Field(examples=["succeeded", "failed"])
     occurred_at: datetime
+
+    def key(self) -> str:
+        """The customer when known, else the session: anonymous actions spread over partitions."""
+        return self.customer_id or self.session_id

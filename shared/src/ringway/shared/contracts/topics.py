@@ -26,7 +26,7 @@ class TopicSpec:
 TOPICS: dict[str, TopicSpec] = {
     spec.name: spec
     for spec in (
-        TopicSpec("contacts", "contact_id", "Lifecycle of inbound and outbound contacts in routing."),
+        TopicSpec("contacts", "contact_id", "Lifecycle of inbound and outbound contacts."),
         TopicSpec("agents", "agent_id", "Agent profiles and state changes."),
         TopicSpec("callbacks", "callback_id", "Callback requests from routing and self-service."),
         TopicSpec("dialer", "campaign_id", "Campaigns, enrolments and call attempts."),

@@ -31,7 +31,7 @@ def run_env(context: Any, metadata: MetaData) -> None:
     """Body of a service's alembic env.py: migrate on the connection `upgrade` passes in."""
     connection = context.config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations with `ringway migrate` (or shared.db.migrations.upgrade)")
+        raise RuntimeError("run migrations with `ringway migrate` (shared.db.migrations.upgrade)")
     context.configure(
         connection=connection,
         target_metadata=metadata,

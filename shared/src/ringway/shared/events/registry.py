@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ringway.shared.events.envelope import Envelope, EventData
 
-E = TypeVar("E", bound=type[EventData])
+T = TypeVar("T", bound=EventData)
 
 
 class UnknownEventType(LookupError):
@@ -64,10 +64,10 @@ class EventRegistry:
 REGISTRY = EventRegistry()
 
 
-def event(event_type: str, *, topic: str, key: str, version: int = 1) -> Callable[[E], E]:
+def event(event_type: str, *, topic: str, key: str, version: int = 1) -> Callable[[type[T]], type[T]]:
     """Class decorator declaring an event payload model and registering it."""
 
-    def decorate(model: E) -> E:
+    def decorate(model: type[T]) -> type[T]:
         model.event_type = event_type
         model.topic = topic
         model.version = version

@@ -1,0 +1,31 @@
+"""Metrics settings: METRICS_* variables (DATABASE_URL / KAFKA_BOOTSTRAP_SERVERS as fallbacks)."""
+
+from pydantic import Field, field_validator
+from pydantic_settings import SettingsConfigDict
+
+from ringway.shared.settings import ServiceSettings
+
+INTERVAL_CHOICES = (15, 30, 60)
+
+
+class MetricsSettings(ServiceSettings):
+    """Settings of the metrics service."""
+
+    model_config = SettingsConfigDict(env_prefix="METRICS_", extra="ignore", populate_by_name=True)
+
+    service_name: str = "metrics"
+    interval_minutes: int = Field(
+        default=15, description="Length of a reporting interval in minutes: 15, 30 or 60."
+    )
+    service_level_threshold_s: int = Field(
+        default=20, gt=0, description="A contact answered within this many seconds meets the "
+        "service level (e.g. 80% in 20 s)."
+    )
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _interval_choice(cls, value: int) -> int:
+        # A Literal would reject the env var's text "30"; an int then a membership check won't.
+        if value not in INTERVAL_CHOICES:
+            raise ValueError(f"must be one of {', '.join(map(str, INTERVAL_CHOICES))}")
+        return value

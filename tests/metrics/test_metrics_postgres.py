@@ -1,0 +1,51 @@
+"""The same aggregates on real PostgreSQL: dialect upserts, timestamptz bounds, migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from metrics_harness import (
+    DAY,
+    MetricsFactory,
+    accepted,
+    action,
+    at,
+    intervals,
+    queued,
+    schema_differences,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+async def test_contacts_counted_once_and_concurrently_on_postgres(
+        metrics_factory: MetricsFactory, pg_url: str) -> None:
+    metrics = await metrics_factory(database_url=pg_url)
+    first = queued("c0", at(1))
+    await metrics.deliver(first, *(queued(f"c{n}", at(n % 15)) for n in range(1, 40)),
+                          accepted("c0", at(2), waited_ms=20_000))
+    await metrics.deliver(first)
+    [row] = await intervals(metrics)
+    assert (row["offered"], row["answered_within_sl"], row["service_level"]) == (40, 1, 1.0)
+    assert metrics.router.duplicates == 1
+
+
+async def test_offsets_and_ranges_on_postgres(metrics_factory: MetricsFactory,
+                                              pg_url: str) -> None:
+    metrics = await metrics_factory(database_url=pg_url)
+    plus2 = timezone(timedelta(hours=2))
+    await metrics.deliver(queued("c1", datetime(2026, 11, 23, 11, 20, tzinfo=plus2)),
+                          action("payment", "succeeded", datetime(2026, 11, 23, 9, 1, tzinfo=UTC)))
+    [row] = await intervals(metrics, start="2026-11-23T11:15:00+02:00",
+                            end="2026-11-23T11:30:00+02:00")
+    assert row["interval_start"] == "2026-11-23T09:15:00Z"
+    response = await metrics.get("/kpis/selfservice", **DAY)
+    assert [r["count"] for r in response.json()["items"]] == [1]
+
+
+async def test_migration_matches_tables_on_postgres(metrics_factory: MetricsFactory,
+                                                    pg_url: str) -> None:
+    metrics = await metrics_factory(database_url=pg_url)
+    async with metrics.app.state.runtime.db.engine.connect() as connection:
+        assert await connection.run_sync(schema_differences) == []
