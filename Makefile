@@ -13,7 +13,7 @@ run: env
 test: env lint typecheck pytest
 
 lint: env
-	$(VENV)/bin/ruff check shared services tests bench
+	$(VENV)/bin/ruff check shared services cli tests bench
 
 typecheck: env
 	$(VENV)/bin/mypy

@@ -91,13 +91,13 @@ async def test_broker_outage_delays_events_and_effects_apply_exactly_once(
         await commit_agents(producer, relay, ids[:50])
         await eventually(lambda: relay.published >= 50, what="first 50 published")
 
-        kafka.stop()
+        await asyncio.to_thread(kafka.stop)
         await commit_agents(producer, relay, ids[50:])
         assert await count(producer, select(func.count()).select_from(agents)) == 100
         await asyncio.sleep(2)
         assert await relay.pending() == 50  # state committed, events held back, nothing lost
 
-        kafka.restart()
+        await asyncio.to_thread(kafka.restart)
         applied = 0
         for _ in range(600):
             applied = await count(consumer, select(func.count()).where(mine))

@@ -110,7 +110,8 @@ async def test_request_id_is_echoed_or_made(client: httpx.AsyncClient) -> None:
 async def test_missing_bad_and_expired_credentials_are_401(client: httpx.AsyncClient) -> None:
     body = {"name": "x", "size": 1}
     missing = await client.post("/things", json=body)
-    forged = await client.post("/things", json=body, headers={"Authorization": "Bearer abc.def.ghi"})
+    forged = await client.post("/things", json=body,
+                               headers={"Authorization": "Bearer abc.def.ghi"})
     expired = await client.post("/things", json=body,
                                 headers=token(Role.SUPERVISOR, ttl=timedelta(seconds=-5)))
     wrong_key = await client.post("/things", json=body, headers={"X-API-Key": "nope" * 8})

@@ -1,4 +1,4 @@
-"""No endpoint is open by accident: walk every route of every app and call it without credentials."""
+"""No endpoint is open by accident: walk every route of every app, call it without credentials."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
 """Metrics' own tables: read models built from other services' events."""
 
-from sqlalchemy import BigInteger, Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Column, Integer, MetaData, String, Table
 
 from ringway.shared.db.outbox import add_outbox_tables
+from ringway.shared.db.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -11,7 +12,7 @@ metadata = MetaData()
 interval_stats = Table(
     "interval_stats",
     metadata,
-    Column("interval_start", DateTime(timezone=True), primary_key=True),
+    Column("interval_start", UtcDateTime(), primary_key=True),
     Column("queue_id", String(100), primary_key=True),
     Column("channel", String(20), primary_key=True),
     Column("offered", Integer, nullable=False),
@@ -26,7 +27,7 @@ interval_stats = Table(
 selfservice_stats = Table(
     "selfservice_stats",
     metadata,
-    Column("interval_start", DateTime(timezone=True), primary_key=True),
+    Column("interval_start", UtcDateTime(), primary_key=True),
     Column("action", String(100), primary_key=True),
     Column("outcome", String(100), primary_key=True),
     Column("count", Integer, nullable=False),

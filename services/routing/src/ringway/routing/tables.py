@@ -1,8 +1,9 @@
 """Routing's own tables."""
 
-from sqlalchemy import JSON, Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import JSON, Column, Integer, MetaData, String, Table
 
 from ringway.shared.db.outbox import add_outbox_tables
+from ringway.shared.db.types import UtcDateTime
 
 metadata = MetaData()
 
@@ -13,7 +14,7 @@ agents = Table(
     Column("display_name", String(200), nullable=False),
     Column("skills", JSON, nullable=False),
     Column("state", String(20), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 contacts = Table(
@@ -28,7 +29,7 @@ contacts = Table(
     Column("customer_id", String(64), nullable=True, index=True),
     Column("language", String(16), nullable=True),
     Column("status", String(20), nullable=False),
-    Column("arrived_at", DateTime(timezone=True), nullable=False),
+    Column("arrived_at", UtcDateTime(), nullable=False),
 )
 
 # Projection of self-service customers: routing uses their language to pick queues.
@@ -37,7 +38,7 @@ customer_profiles = Table(
     metadata,
     Column("customer_id", String(64), primary_key=True),
     Column("language", String(16), nullable=True),
-    Column("registered_at", DateTime(timezone=True), nullable=False),
+    Column("registered_at", UtcDateTime(), nullable=False),
 )
 
 outbox, inbox = add_outbox_tables(metadata)

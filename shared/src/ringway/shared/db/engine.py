@@ -20,7 +20,8 @@ class Database:
     def __init__(self, url: str, *, schema: str | None = None, pool_size: int = 10) -> None:
         self.url = make_url(url)
         self.schema = schema if self.is_postgres else None
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # hide_parameters: a failing statement logged must not carry e-mails, hashes or tokens.
+        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.is_postgres:
             kwargs["pool_size"] = pool_size
             if self.schema:

@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import (
     BigInteger,
     Column,
-    DateTime,
     Index,
     Integer,
     MetaData,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 
 from ringway.shared.bus.base import EventBus, Record
 from ringway.shared.db.engine import Database
+from ringway.shared.db.types import UtcDateTime
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,8 @@ def add_outbox_tables(metadata: MetaData) -> tuple[Table, Table]:
         Column("event_type", String(200), nullable=False),
         Column("headers", Text, nullable=False),
         Column("payload", Text, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("sent_at", DateTime(timezone=True), nullable=True),
+        Column("created_at", UtcDateTime(), nullable=False),
+        Column("sent_at", UtcDateTime(), nullable=True),
         Index("ix_outbox_pending", "sent_at", "seq"),
     )
     inbox = Table(
@@ -57,7 +57,7 @@ def add_outbox_tables(metadata: MetaData) -> tuple[Table, Table]:
         metadata,
         Column("consumer_group", String(200), primary_key=True),
         Column("event_id", String(64), primary_key=True),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        Column("processed_at", UtcDateTime(), nullable=False),
     )
     return outbox, inbox
 

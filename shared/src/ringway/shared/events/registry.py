@@ -64,7 +64,9 @@ class EventRegistry:
 REGISTRY = EventRegistry()
 
 
-def event(event_type: str, *, topic: str, key: str, version: int = 1) -> Callable[[type[T]], type[T]]:
+def event(
+    event_type: str, *, topic: str, key: str, version: int = 1
+) -> Callable[[type[T]], type[T]]:
     """Class decorator declaring an event payload model and registering it."""
 
     def decorate(model: type[T]) -> type[T]:

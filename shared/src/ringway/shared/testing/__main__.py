@@ -72,7 +72,9 @@ def cmd_up() -> int:
     if old is not None:
         kafka, pg = _attach(old)
         if kafka.is_running() and pg.is_running():
+            print(_env_lines(kafka, pg))
             return 0
+        print("ringway: stale local infra state, cleaning up first", file=sys.stderr)
         _down(old)
     kafka = LocalKafka(detached=True)
     pg = LocalPostgres(detached=True)
@@ -85,6 +87,7 @@ def cmd_up() -> int:
         kafka.close()
         pg.close()
         raise
+    print(_env_lines(kafka, pg))
     return 0
 
 
@@ -92,8 +95,10 @@ def cmd_down() -> int:
     """Stop the background servers and clean up."""
     state = _load()
     if state is None:
+        print("ringway: local infra is not up", file=sys.stderr)
         return 0
     _down(state)
+    print("ringway: local infra stopped", file=sys.stderr)
     return 0
 
 
@@ -101,10 +106,14 @@ def cmd_status() -> int:
     """Print whether the background servers run; exit 1 unless both do."""
     state = _load()
     if state is None:
+        print("ringway: local infra is not up", file=sys.stderr)
         return 1
     kafka, pg = _attach(state)
     kafka_up, pg_up = kafka.is_running(), pg.is_running()
-    state["kafka"]["pid"]
+    pid = state["kafka"]["pid"]
+    print(f"kafka: {'running' if kafka_up else 'NOT running'} pid={pid} dir={kafka.work_dir}")
+    print(f"postgres: {'running' if pg_up else 'NOT running'} dir={pg.work_dir}")
+    print(_env_lines(kafka, pg))
     return 0 if kafka_up and pg_up else 1
 
 

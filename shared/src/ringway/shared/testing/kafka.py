@@ -11,6 +11,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -125,6 +126,7 @@ def ensure_jars(version: str | None = None) -> Path:
         cmd = [mvn, "-q", "-B", "-f", str(pom), "dependency:copy-dependencies"]
         cmd.append(f"-DoutputDirectory={out}")
         # stderr: `up` prints only KEY=VALUE lines on stdout so that `eval` works.
+        print(f"ringway: fetching Kafka {version} jars: {' '.join(cmd)}", file=sys.stderr)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=tmp)
         if done.returncode != 0 or not any(out.glob("*.jar")):
             output = (done.stdout + done.stderr)[-4000:]
@@ -162,8 +164,10 @@ async def _probe(bootstrap: str) -> None:
             if not codes <= _TOPIC_OK:
                 raise RuntimeError(f"CreateTopics answered {answer.topic_errors}")
         described = await admin.describe_topics([READINESS_TOPIC])
-        partitions = described[0]["partitions"] if described else []
-        if described[0]["error_code"] != 0 or not partitions or partitions[0]["leader"] < 0:
+        if not described or described[0]["error_code"] != 0:
+            raise RuntimeError(f"{READINESS_TOPIC} is not described yet: {described}")
+        partitions = described[0]["partitions"]
+        if not partitions or partitions[0]["leader"] < 0:
             raise RuntimeError(f"{READINESS_TOPIC} has no leader yet: {described}")
         # Raises (COORDINATOR_NOT_AVAILABLE) until __consumer_offsets has a leader.
         await admin.find_coordinator(READINESS_GROUP)

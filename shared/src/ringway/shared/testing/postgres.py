@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from types import TracebackType
@@ -62,6 +63,7 @@ def ensure_installed() -> Path:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "postgresql"]):
         # stderr: `up` prints only KEY=VALUE lines on stdout so that `eval` works.
+        print(f"ringway: PostgreSQL not found, running: {' '.join(cmd)}", file=sys.stderr)
         subprocess.run(cmd, check=True, env=env, stdout=2)  # fd 2 = stderr
     found = find_bin_dir()
     if found is None:
@@ -74,6 +76,7 @@ def _ensure_postgres_user() -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(SUPERUSER)
     except KeyError:
+        print(f"ringway: creating system user {SUPERUSER}", file=sys.stderr)
         subprocess.run(["useradd", "--system", "--no-create-home", SUPERUSER], check=True)
         return pwd.getpwnam(SUPERUSER)
 

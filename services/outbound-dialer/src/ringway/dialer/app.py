@@ -1,0 +1,52 @@
+"""Dialer app factory: nothing happens at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from ringway.dialer import tables
+from ringway.dialer.api import router
+from ringway.dialer.consumers import HANDLERS
+from ringway.dialer.settings import DialerSettings
+from ringway.shared.bus.base import EventBus
+from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.web.app import create_service_app
+from ringway.shared.web.auth import Authenticator
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authenticator, *,
+               owns_bus: bool = False) -> FastAPI:
+    """Build the dialer service app around a bus it may or may not own."""
+    runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
+                             migrations=MIGRATIONS, owns_bus=owns_bus)
+    runtime.add_consumer(HANDLERS)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_service_app(
+        service="dialer",
+        title="Ringway outbound dialer",
+        description="Outbound campaigns: definitions, life cycle and the people they call.",
+        authenticator=authenticator,
+        routers=[router],
+        lifespan=lifespan,
+        readiness=runtime.readiness,
+        openapi_tags=[
+            {"name": "campaigns",
+             "description": "Outbound campaigns, their status and enrolled contacts."},
+        ],
+    )
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,78 @@
+"""Self-service HTTP routes: parse, authorize, call the service."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from ringway.selfservice import service
+from ringway.selfservice.schemas import (
+    LANGUAGE_TAG,
+    CustomerContactRead,
+    CustomerCreate,
+    CustomerRead,
+    KbArticleCreate,
+    KbArticleRead,
+)
+from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.web.auth import Principal, Role, public, require
+
+router = APIRouter()
+
+Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
+Integration = Annotated[Principal, Depends(require(Role.INTEGRATION))]
+# Customers pass this check too; the service then limits them to their own id.
+CustomerReader = Annotated[Principal, Depends(require(Role.CUSTOMER, Role.SUPERVISOR, Role.AGENT))]
+Limit = Annotated[int, Query(ge=1, le=500, description="At most this many, newest first.")]
+
+
+def runtime(request: Request) -> ServiceRuntime:
+    """The service runtime set by create_app."""
+    value: ServiceRuntime = request.app.state.runtime
+    return value
+
+
+Runtime = Annotated[ServiceRuntime, Depends(runtime)]
+
+
+@router.post("/customers", tags=["customers"], status_code=201, response_model=CustomerRead,
+             responses={409: {"description": "The e-mail address is already registered"},
+                        422: {"description": "Invalid field(s), each named in `errors`"}})
+async def register_customer(body: CustomerCreate, rt: Runtime, _: Integration) -> CustomerRead:
+    """Register a customer (called by the web front end)."""
+    return await service.register_customer(rt.uow, body=body)
+
+
+@router.get("/customers/{customer_id}", tags=["customers"], response_model=CustomerRead)
+async def get_customer(customer_id: str, rt: Runtime, principal: CustomerReader) -> CustomerRead:
+    """Read a customer; a customer token reads only its own."""
+    return await service.get_customer(rt.uow, principal=principal, customer_id=customer_id)
+
+
+@router.get("/customers/{customer_id}/contacts", tags=["customers"],
+            response_model=list[CustomerContactRead])
+async def list_customer_contacts(customer_id: str, rt: Runtime, principal: CustomerReader,
+                                 limit: Limit = 100) -> list[CustomerContactRead]:
+    """The customer's contact history; a customer token reads only its own."""
+    return await service.list_customer_contacts(rt.uow, principal=principal,
+                                                customer_id=customer_id, limit=limit)
+
+
+@router.get("/kb/articles", tags=["knowledge base"], response_model=list[KbArticleRead],
+            dependencies=[Depends(public)])
+async def search_articles(
+    rt: Runtime,
+    q: Annotated[str | None, Query(max_length=200, description="Text to find, any case.")] = None,
+    language: Annotated[str | None, Query(max_length=16, pattern=LANGUAGE_TAG)] = None,
+    limit: Limit = 50,
+) -> list[KbArticleRead]:
+    """Search the knowledge base (public: no credentials needed)."""
+    return await service.search_articles(rt.uow, q=q, language=language, limit=limit)
+
+
+@router.post("/kb/articles", tags=["knowledge base"], status_code=201,
+             response_model=KbArticleRead)
+async def create_article(body: KbArticleCreate, rt: Runtime, _: Supervisor) -> KbArticleRead:
+    """Add a knowledge-base article."""
+    return await service.create_article(rt.uow, body=body)

@@ -1,0 +1,59 @@
+"""A dialer app run in-process: lifespan, ASGI client, in-process bus, an observer of its topic."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from dialer_harness import ADMIN_KEY, SECRET, Dialer, DialerFactory
+
+from ringway.dialer.app import create_app
+from ringway.dialer.settings import DialerSettings
+from ringway.shared.bus.base import Delivery
+from ringway.shared.bus.inprocess import InProcessBus
+from ringway.shared.contracts.dialer import TOPIC as DIALER_TOPIC
+from ringway.shared.web.auth import Authenticator
+
+
+@pytest.fixture
+async def dialer_factory(tmp_path: Path) -> AsyncIterator[DialerFactory]:
+    """Start dialers on fresh buses (SQLite in tmp_path unless given a database_url)."""
+    async with AsyncExitStack() as stack:
+
+        async def start(**overrides: Any) -> Dialer:
+            values: dict[str, Any] = {
+                "data_dir": tmp_path,
+                "database_url": f"sqlite+aiosqlite:///{tmp_path / 'dialer.db'}",
+                "outbox_poll_interval_s": 0.05, **overrides}
+            return await stack.enter_async_context(_running(DialerSettings(**values)))
+
+        yield start
+
+
+@pytest.fixture
+async def dialer(dialer_factory: DialerFactory) -> Dialer:
+    """A fresh dialer on its own SQLite file and bus."""
+    return await dialer_factory()
+
+
+@asynccontextmanager
+async def _running(settings: DialerSettings) -> AsyncIterator[Dialer]:
+    bus = InProcessBus()
+    await bus.start()
+    app = create_app(settings, bus, Authenticator(SECRET, admin_api_key=ADMIN_KEY))
+    harness = Dialer(app, bus, httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                                 base_url="http://dialer"))
+
+    async def observe(delivery: Delivery) -> None:
+        harness.observed.append(delivery.envelope())
+
+    await bus.subscribe("dialer-tests-observer", [DIALER_TOPIC], observe)
+    try:
+        async with app.router.lifespan_context(app), harness.client:
+            yield harness
+    finally:
+        await bus.stop()

@@ -1,0 +1,125 @@
+"""Helpers to drive a self-service app in-process and observe what it puts on the bus."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from ringway.shared.bus.base import Record
+from ringway.shared.bus.inprocess import InProcessBus
+from ringway.shared.consumers import EventRouter
+from ringway.shared.contracts.common import Channel
+from ringway.shared.contracts.contacts import ContactQueued
+from ringway.shared.events.envelope import Envelope
+from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.web.auth import Authenticator, Role
+
+SECRET = "selfservice-tests-signing-secret-0123456789"
+PROBLEM_JSON = "application/problem+json"
+PASSWORD = "correct horse battery staple"
+
+
+async def eventually(predicate: Callable[[], Awaitable[bool]], *, timeout_s: float = 5.0,
+                     what: str = "condition") -> None:
+    """Poll until the predicate holds; fail the test if it never does."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while not await predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await asyncio.sleep(0.02)
+
+
+def registration(email: str = "ana@example.com", **overrides: Any) -> dict[str, Any]:
+    """A valid registration body, with some fields replaced."""
+    body = {"email": email, "password": PASSWORD, "display_name": "Ana Souza",
+            "phone": "(415) 555-0100", "country": "US", "language": "en"}
+    return {**body, **overrides}
+
+
+def contact_queued(contact_id: str, customer_id: str | None, *,
+                   queue_id: str = "support-en") -> Envelope:
+    """The envelope routing would emit for a queued contact."""
+    data = ContactQueued(contact_id=contact_id, queue_id=queue_id, channel=Channel.CHAT,
+                         reason="billing", customer_id=customer_id,
+                         arrived_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+    return Envelope.wrap(data, source="routing")
+
+
+def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
+    """The response is an RFC 9457 problem with this status and type."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM_JSON)
+    body: dict[str, Any] = response.json()
+    assert body["status"] == status
+    assert body["type"] == f"https://ringway.dev/problems/{code}"
+    return body
+
+
+@dataclass
+class SelfService:
+    """The running app and what a test needs to drive and observe it."""
+
+    app: FastAPI
+    bus: InProcessBus
+    client: httpx.AsyncClient
+    authenticator: Authenticator
+    observed: list[Envelope] = field(default_factory=list)
+
+    @property
+    def runtime(self) -> ServiceRuntime:
+        """The app's runtime (database, relay, consumers)."""
+        runtime: ServiceRuntime = self.app.state.runtime
+        return runtime
+
+    @property
+    def consumer(self) -> EventRouter:
+        """Self-service's event router."""
+        return self.runtime.routers[0]
+
+    def headers(self, *roles: Role, customer_id: str | None = None) -> dict[str, str]:
+        """A bearer token for `roles` (and a customer id, for customer tokens)."""
+        token = self.authenticator.mint("tester", set(roles), customer_id=customer_id)
+        return {"Authorization": f"Bearer {token}"}
+
+    def customer(self, customer_id: str) -> dict[str, str]:
+        """The bearer token of a signed-in customer."""
+        return self.headers(Role.CUSTOMER, customer_id=customer_id)
+
+    async def register(self, email: str = "ana@example.com", **overrides: Any) -> dict[str, Any]:
+        """Register a customer through the API as the web front end; return its JSON."""
+        response = await self.client.post("/customers", json=registration(email, **overrides),
+                                          headers=self.headers(Role.INTEGRATION))
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    async def deliver(self, envelope: Envelope) -> None:
+        """Publish an event from another service onto the bus."""
+        await self.bus.send([Record.of(ContactQueued.topic, envelope)])
+
+    async def wait_consumed(self, count: int) -> None:
+        """Wait until the consumer has seen `count` events (handled or duplicate)."""
+        async def seen() -> bool:
+            return self.consumer.handled + self.consumer.duplicates >= count
+        await eventually(seen, what=f"{count} consumed event(s)")
+
+    def events(self, event_type: str) -> list[Envelope]:
+        """Events of one type self-service put on its topic so far."""
+        return [e for e in self.observed if e.type == event_type]
+
+    async def wait_events(self, event_type: str, count: int) -> list[Envelope]:
+        """Wait until `count` events of a type reached the bus; return them."""
+        async def arrived() -> bool:
+            return len(self.events(event_type)) >= count
+        await eventually(arrived, what=f"{count} {event_type} event(s)")
+        return self.events(event_type)
+
+    async def outbox_empty(self) -> bool:
+        """True when every outbox row was relayed."""
+        return await self.runtime.relay.pending() == 0
