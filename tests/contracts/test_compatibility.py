@@ -11,7 +11,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from ringway.shared.events import EventData
-from ringway.shared.events.catalog import event_schema, incompatibilities, schema_incompatibilities
+from ringway.shared.events.catalog import event_schema
+from ringway.shared.events.compat import incompatibilities, schema_incompatibilities
 
 
 class Colour(StrEnum):

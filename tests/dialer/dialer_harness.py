@@ -9,11 +9,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from fastapi import FastAPI
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
 
 from ringway.dialer import tables
 from ringway.shared.bus.base import Record
@@ -131,9 +128,3 @@ async def contacts(dialer: Dialer, campaign_id: str, **params: int) -> dict[str,
     assert response.status_code == 200, response.text
     page: dict[str, Any] = response.json()
     return page
-
-
-def schema_differences(connection: Connection) -> list[Any]:
-    """What autogenerate would change to make the database match the declared tables."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, tables.metadata))

@@ -1,4 +1,4 @@
-"""The dialer on real PostgreSQL: dialect insert-or-skip, JSON triggers, migrations."""
+"""The dialer on real PostgreSQL: dialect insert-or-skip, JSON triggers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from dialer_harness import (
     campaign,
     contacts,
     customer_registered,
-    schema_differences,
 )
 
 pytestmark = pytest.mark.postgres
@@ -31,10 +30,3 @@ async def test_a_customer_is_enrolled_once_on_postgres(dialer_factory: DialerFac
     assert page["items"][0]["enrolled_at"].endswith("Z")
     assert await dialer.outbox_count(ENROLLED) == 1
     assert dialer.bus.pending("selfservice.dlq") == 0
-
-
-async def test_migration_matches_tables_on_postgres(dialer_factory: DialerFactory,
-                                                    pg_url: str) -> None:
-    dialer = await dialer_factory(database_url=pg_url)
-    async with dialer.runtime.db.engine.connect() as connection:
-        assert await connection.run_sync(schema_differences) == []

@@ -9,12 +9,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from fastapi import FastAPI
-from sqlalchemy.engine import Connection
 
-from ringway.metrics.tables import metadata
 from ringway.shared import contracts  # noqa: F401 - registers the event types
 from ringway.shared.bus.base import Record
 from ringway.shared.bus.inprocess import InProcessBus
@@ -127,9 +123,3 @@ async def intervals(metrics: Metrics, **params: Any) -> list[dict[str, Any]]:
 def at(minutes: float) -> datetime:
     """`minutes` after 09:00 UTC on the test day."""
     return NINE + timedelta(minutes=minutes)
-
-
-def schema_differences(connection: Connection) -> list[Any]:
-    """What the migrated database lacks or has beyond the declared tables (types included)."""
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
-    return list(compare_metadata(context, metadata))

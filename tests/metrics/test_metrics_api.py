@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from metrics_harness import ADMIN_KEY, DAY, Metrics, schema_differences
+from metrics_harness import ADMIN_KEY, DAY, Metrics
 
 from ringway.shared.web.auth import Role
 
@@ -97,9 +97,3 @@ async def test_health_and_readiness(metrics: Metrics) -> None:
     ready = await metrics.client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": True, "bus": True, "consumers": True}
-
-
-async def test_migration_creates_exactly_the_declared_tables(metrics: Metrics) -> None:
-    async with metrics.app.state.runtime.db.engine.connect() as connection:
-        assert await connection.run_sync(schema_differences) == []
-

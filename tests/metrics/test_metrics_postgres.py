@@ -13,7 +13,6 @@ from metrics_harness import (
     at,
     intervals,
     queued,
-    schema_differences,
 )
 
 pytestmark = pytest.mark.postgres
@@ -42,10 +41,3 @@ async def test_offsets_and_ranges_on_postgres(metrics_factory: MetricsFactory,
     assert row["interval_start"] == "2026-11-23T09:15:00Z"
     response = await metrics.get("/kpis/selfservice", **DAY)
     assert [r["count"] for r in response.json()["items"]] == [1]
-
-
-async def test_migration_matches_tables_on_postgres(metrics_factory: MetricsFactory,
-                                                    pg_url: str) -> None:
-    metrics = await metrics_factory(database_url=pg_url)
-    async with metrics.app.state.runtime.db.engine.connect() as connection:
-        assert await connection.run_sync(schema_differences) == []
