@@ -162,11 +162,11 @@ INCOMPATIBLE = [
     (ScoresAreText, "data.scores{}: type changed from integer to string"),
     (StreetRemoved, "data.address.street: field removed"),
     (MovedTopic, "(envelope): `x-topic` changed from 'things' to 'other-things'"),
+    (ColoursWidened, "data.colour: enum widened, values ['yellow'] added (needs a new version)"),
 ]
 COMPATIBLE: list[type[EventData]] = [
     V1,
     OptionalAdded,
-    ColoursWidened,
     ReDescribed,
     HappenedAtDefaulted,
 ]

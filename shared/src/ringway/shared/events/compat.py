@@ -100,12 +100,18 @@ def _diff_single(old: Schema, new: Schema, path: str, pair: _Pair) -> list[str]:
 
 
 def _diff_enum(old: Schema, new: Schema, path: str) -> list[str]:
+    # Any change to an enum breaks someone: a removed value breaks producers relying on it,
+    # an added one breaks consumers that validate enums strictly (ours do, with pydantic).
     if "enum" not in new:
-        return []  # no enum any more: every value allowed, a widening
+        return []  # no enum any more: every value allowed
     if "enum" not in old:
         return [f"{_at(path)}: restricted to the values {new['enum']!r}"]
     removed = [value for value in old["enum"] if value not in new["enum"]]
-    return [f"{_at(path)}: enum narrowed, values {removed!r} removed"] if removed else []
+    added = [value for value in new["enum"] if value not in old["enum"]]
+    problems = [f"{_at(path)}: enum narrowed, values {removed!r} removed"] if removed else []
+    if added:
+        problems.append(f"{_at(path)}: enum widened, values {added!r} added (needs a new version)")
+    return problems
 
 
 def _diff_object(old: Schema, new: Schema, path: str, pair: _Pair) -> list[str]:
