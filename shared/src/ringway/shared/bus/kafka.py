@@ -71,7 +71,8 @@ class _KafkaMember(Subscription):
             max_poll_records=self.bus.max_poll_records,
             session_timeout_ms=self.bus.session_timeout_ms,
             heartbeat_interval_ms=max(1000, self.bus.session_timeout_ms // 3),
-            metadata_max_age_ms=30_000,
+            # New topics and partitions are noticed within 10 s, not the default 5 minutes.
+            metadata_max_age_ms=10_000,
         )
 
     async def run(self) -> None:
@@ -245,22 +246,30 @@ class KafkaBus(EventBus):
         stalled = [m.group for m in self._members if not m.healthy()]
         return BusStatus(reachable=reachable, stalled=stalled)
 
-    async def ensure_topics(self, specs: Sequence[TopicSpec], replication_factor: int = 1) -> None:
-        """Create missing topics (and their dead-letter topics) as declared."""
+    async def ensure_topics(self, specs: Sequence[TopicSpec], replication_factor: int = 1,
+                            timeout_s: float = 30.0) -> None:
+        """Create missing topics (and their dead-letter topics) and wait until they are visible.
+
+        A consumer that subscribes before a new topic is in the cluster metadata gets no
+        partition of it until its next metadata refresh; waiting here avoids that gap.
+        """
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
         await admin.start()
         try:
+            names = {name for spec in specs for name in (spec.name, spec.dead_letter)}
             existing = set(await admin.list_topics())
-            wanted = []
             for spec in specs:
                 for name in (spec.name, spec.dead_letter):
-                    if name not in existing:
-                        wanted.append(NewTopic(
-                            name, spec.partitions, replication_factor,
-                            topic_configs={"retention.ms": str(spec.retention_ms)},
-                        ))
-            for topic in wanted:
-                with contextlib.suppress(TopicAlreadyExistsError):
-                    await admin.create_topics([topic])
+                    if name in existing:
+                        continue
+                    topic = NewTopic(name, spec.partitions, replication_factor,
+                                     topic_configs={"retention.ms": str(spec.retention_ms)})
+                    with contextlib.suppress(TopicAlreadyExistsError):
+                        await admin.create_topics([topic])
+            deadline = time.monotonic() + timeout_s
+            while not names <= set(await admin.list_topics()):
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"topics not visible after {timeout_s}s: {sorted(names)}")
+                await asyncio.sleep(0.1)
         finally:
             await admin.close()
