@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, FastAPI, Request
 from sqlalchemy import Table
 
 from ringway.shared.bus.base import EventBus, RetryPolicy, Subscription
@@ -16,6 +19,8 @@ from ringway.shared.db.migrations import upgrade
 from ringway.shared.db.outbox import OutboxRelay
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.settings import ServiceSettings
+from ringway.shared.web.app import create_service_app
+from ringway.shared.web.auth import Authenticator
 
 log = logging.getLogger(__name__)
 
@@ -89,3 +94,32 @@ class ServiceRuntime:
             "bus": status.reachable,
             "consumers": all(s.healthy() for s in self.subscriptions),
         }
+
+
+def current_runtime(request: Request) -> ServiceRuntime:
+    """Dependency: the runtime of the app serving the request."""
+    value: ServiceRuntime = request.app.state.runtime
+    return value
+
+
+Runtime = Annotated[ServiceRuntime, Depends(current_runtime)]
+
+
+def create_runtime_app(runtime: ServiceRuntime, *, title: str, description: str,
+                       authenticator: Authenticator, routers: Sequence[APIRouter],
+                       openapi_tags: list[dict[str, Any]] | None = None) -> FastAPI:
+    """A service app whose lifespan starts and stops the runtime."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        await runtime.start()
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = create_service_app(service=runtime.name, title=title, description=description,
+                             authenticator=authenticator, routers=routers, lifespan=lifespan,
+                             readiness=runtime.readiness, openapi_tags=openapi_tags)
+    app.state.runtime = runtime
+    return app

@@ -11,18 +11,13 @@ from ringway.metrics import service
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.schemas import IntervalKpiReport, SelfServiceReport
 from ringway.shared.contracts.common import Channel
-from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.runtime import Runtime
 from ringway.shared.web.auth import Principal, Role, require
 
 router = APIRouter()
 
 Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
 
-
-def runtime(request: Request) -> ServiceRuntime:
-    """The service runtime set by create_app."""
-    value: ServiceRuntime = request.app.state.runtime
-    return value
 
 
 def rules(request: Request) -> KpiRules:
@@ -31,7 +26,6 @@ def rules(request: Request) -> KpiRules:
     return value
 
 
-Runtime = Annotated[ServiceRuntime, Depends(runtime)]
 Rules = Annotated[KpiRules, Depends(rules)]
 Start = Annotated[datetime, Query(description="Range start, ISO 8601 (no offset: UTC).",
                                   examples=["2026-11-23T09:00:00Z"])]

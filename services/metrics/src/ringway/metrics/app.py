@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,8 +12,7 @@ from ringway.metrics.consumers import handlers
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.settings import MetricsSettings
 from ringway.shared.bus.base import EventBus
-from ringway.shared.runtime import ServiceRuntime
-from ringway.shared.web.app import create_service_app
+from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -30,27 +27,16 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     runtime.add_consumer(handlers(rules))
 
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = create_service_app(
-        service="metrics",
+    app = create_runtime_app(
+        runtime,
         title="Ringway metrics",
         description="KPIs per queue, channel and interval, built from the platform's events.",
         authenticator=authenticator,
         routers=[router],
-        lifespan=lifespan,
-        readiness=runtime.readiness,
         openapi_tags=[
             {"name": "kpis", "description": "Service level, ASA, AHT, abandonment and "
              "self-service counts per interval."},
         ],
     )
-    app.state.runtime = runtime
     app.state.rules = rules
     return app

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from ringway.dialer import service
 from ringway.dialer.schemas import CampaignContactPage, CampaignCreate, CampaignRead
-from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.runtime import Runtime
 from ringway.shared.web.auth import Principal, Role, require
 
 router = APIRouter(tags=["campaigns"])
@@ -19,13 +19,7 @@ Staff = Annotated[Principal, Depends(require(Role.SUPERVISOR, Role.AGENT, Role.I
 MAX_PAGE = 500
 
 
-def runtime(request: Request) -> ServiceRuntime:
-    """The service runtime set by create_app."""
-    value: ServiceRuntime = request.app.state.runtime
-    return value
 
-
-Runtime = Annotated[ServiceRuntime, Depends(runtime)]
 
 
 @router.post("/campaigns", status_code=201, response_model=CampaignRead)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,8 +11,7 @@ from ringway.dialer.api import router
 from ringway.dialer.consumers import HANDLERS
 from ringway.dialer.settings import DialerSettings
 from ringway.shared.bus.base import EventBus
-from ringway.shared.runtime import ServiceRuntime
-from ringway.shared.web.app import create_service_app
+from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,27 +23,15 @@ def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authentic
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     runtime.add_consumer(HANDLERS)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = create_service_app(
-        service="dialer",
+    app = create_runtime_app(
+        runtime,
         title="Ringway outbound dialer",
         description="Outbound campaigns: definitions, life cycle and the people they call.",
         authenticator=authenticator,
         routers=[router],
-        lifespan=lifespan,
-        readiness=runtime.readiness,
         openapi_tags=[
             {"name": "campaigns",
              "description": "Outbound campaigns, their status and enrolled contacts."},
         ],
     )
-    app.state.runtime = runtime
     return app

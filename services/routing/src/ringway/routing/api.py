@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Response
 
 from ringway.routing import service
 from ringway.routing.schemas import AgentCreate, AgentRead, ContactCreate, ContactRead
-from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.runtime import Runtime
 from ringway.shared.web.auth import Principal, Role, require
 
 router = APIRouter()
@@ -18,13 +18,7 @@ Staff = Annotated[Principal, Depends(require(Role.SUPERVISOR, Role.AGENT, Role.I
 Integration = Annotated[Principal, Depends(require(Role.INTEGRATION))]
 
 
-def runtime(request: Request) -> ServiceRuntime:
-    """The service runtime set by create_app."""
-    value: ServiceRuntime = request.app.state.runtime
-    return value
 
-
-Runtime = Annotated[ServiceRuntime, Depends(runtime)]
 
 
 @router.post("/agents", tags=["agents"], status_code=201, response_model=AgentRead)

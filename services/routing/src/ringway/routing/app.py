@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,8 +11,7 @@ from ringway.routing.api import router
 from ringway.routing.consumers import HANDLERS
 from ringway.routing.settings import RoutingSettings
 from ringway.shared.bus.base import EventBus
-from ringway.shared.runtime import ServiceRuntime
-from ringway.shared.web.app import create_service_app
+from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,27 +23,15 @@ def create_app(settings: RoutingSettings, bus: EventBus, authenticator: Authenti
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     runtime.add_consumer(HANDLERS)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = create_service_app(
-        service="routing",
+    app = create_runtime_app(
+        runtime,
         title="Ringway routing",
         description="Skills-based ACD: agents, queues and contacts of every channel.",
         authenticator=authenticator,
         routers=[router],
-        lifespan=lifespan,
-        readiness=runtime.readiness,
         openapi_tags=[
             {"name": "agents", "description": "Agent profiles, skills and states."},
             {"name": "contacts", "description": "Contacts of every channel, queued for agents."},
         ],
     )
-    app.state.runtime = runtime
     return app

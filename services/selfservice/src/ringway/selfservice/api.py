@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query
 
 from ringway.selfservice import service
 from ringway.selfservice.schemas import (
@@ -15,7 +15,7 @@ from ringway.selfservice.schemas import (
     KbArticleCreate,
     KbArticleRead,
 )
-from ringway.shared.runtime import ServiceRuntime
+from ringway.shared.runtime import Runtime
 from ringway.shared.web.auth import Principal, Role, public, require
 
 router = APIRouter()
@@ -27,13 +27,7 @@ CustomerReader = Annotated[Principal, Depends(require(Role.CUSTOMER, Role.SUPERV
 Limit = Annotated[int, Query(ge=1, le=500, description="At most this many, newest first.")]
 
 
-def runtime(request: Request) -> ServiceRuntime:
-    """The service runtime set by create_app."""
-    value: ServiceRuntime = request.app.state.runtime
-    return value
 
-
-Runtime = Annotated[ServiceRuntime, Depends(runtime)]
 
 
 @router.post("/customers", tags=["customers"], status_code=201, response_model=CustomerRead,

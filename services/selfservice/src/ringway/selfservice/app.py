@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -13,8 +11,7 @@ from ringway.selfservice.api import router
 from ringway.selfservice.consumers import HANDLERS
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.shared.bus.base import EventBus
-from ringway.shared.runtime import ServiceRuntime
-from ringway.shared.web.app import create_service_app
+from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -26,29 +23,17 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     runtime.add_consumer(HANDLERS)
-
-    @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        await runtime.start()
-        try:
-            yield
-        finally:
-            await runtime.stop()
-
-    app = create_service_app(
-        service="selfservice",
+    app = create_runtime_app(
+        runtime,
         title="Ringway self-service",
         description="The secure customer-facing API: customers, their contact history and "
         "the knowledge base.",
         authenticator=authenticator,
         routers=[router],
-        lifespan=lifespan,
-        readiness=runtime.readiness,
         openapi_tags=[
             {"name": "customers", "description": "Customer accounts and their contact history."},
             {"name": "knowledge base",
              "description": "Articles customers read to help themselves."},
         ],
     )
-    app.state.runtime = runtime
     return app
