@@ -3,7 +3,16 @@
 Importing this package registers every event in `ringway.shared.events.REGISTRY`.
 """
 
-from ringway.shared.contracts import agents, callbacks, contacts, dialer, selfservice
+from ringway.shared.contracts import agents, callbacks, contacts, dialer, selfservice, surveys
 from ringway.shared.contracts.topics import TOPICS, TopicSpec
 
-__all__ = ["TOPICS", "TopicSpec", "agents", "callbacks", "contacts", "dialer", "selfservice"]
+__all__ = [
+    "TOPICS",
+    "TopicSpec",
+    "agents",
+    "callbacks",
+    "contacts",
+    "dialer",
+    "selfservice",
+    "surveys",
+]

@@ -10,3 +10,10 @@ class Channel(StrEnum):
     CHAT = "chat"
     EMAIL = "email"
     SOCIAL = "social"
+
+
+class Direction(StrEnum):
+    """Who started the contact."""
+
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"

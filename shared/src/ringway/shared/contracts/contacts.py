@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
-from ringway.shared.contracts.common import Channel
+from ringway.shared.contracts.common import Channel, Direction
 from ringway.shared.events.envelope import EventData
 from ringway.shared.events.registry import event
 
@@ -25,6 +25,9 @@ class ContactQueued(EventData):
     customer_id: str | None = None
     language: str | None = None
     arrived_at: datetime = Field(description="Original arrival time, kept across transfers.")
+    direction: Direction = Direction.INBOUND
+    campaign_id: str | None = Field(default=None, description="Outbound: the dialer campaign.")
+    attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
 
 
 @event("contact.offered", topic=TOPIC, key="contact_id")
@@ -49,6 +52,10 @@ class ContactAccepted(EventData):
     agent_id: str
     accepted_at: datetime
     waited_ms: int = Field(ge=0, description="Time from arrival to answer.")
+    customer_id: str | None = None
+    reason: str | None = None
+    direction: Direction = Direction.INBOUND
+    attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
 
 
 @event("contact.abandoned", topic=TOPIC, key="contact_id")
@@ -60,6 +67,10 @@ class ContactAbandoned(EventData):
     channel: Channel
     abandoned_at: datetime
     waited_ms: int = Field(ge=0)
+    customer_id: str | None = None
+    reason: str | None = None
+    direction: Direction = Direction.INBOUND
+    attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
 
 
 @event("contact.completed", topic=TOPIC, key="contact_id")
@@ -76,3 +87,7 @@ class ContactCompleted(EventData):
     talk_ms: int = Field(default=0, ge=0)
     hold_ms: int = Field(default=0, ge=0)
     wrap_up_ms: int = Field(default=0, ge=0)
+    customer_id: str | None = None
+    reason: str | None = None
+    direction: Direction = Direction.INBOUND
+    attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")

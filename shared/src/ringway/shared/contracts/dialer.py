@@ -34,3 +34,19 @@ class CampaignContactEnrolled(EventData):
         description="What enrolled it: `list`, or the event type that triggered it."
     )
     enrolled_at: datetime
+
+
+@event("outbound_call.answered", topic=TOPIC, key="campaign_id")
+class OutboundCallAnswered(EventData):
+    """A live person answered a dialer call that needs an agent.
+
+    Routing makes it a contact in `queue_id` at top priority; no agent within
+    `connect_limit_ms` is an abandoned call (reported as `contact.abandoned`).
+    """
+
+    campaign_id: str
+    attempt_id: str
+    queue_id: str
+    customer_id: str | None = None
+    answered_at: datetime
+    connect_limit_ms: int = Field(default=2000, gt=0)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import Field
 
+from ringway.shared.contracts.common import Channel
 from ringway.shared.events.envelope import EventData
 from ringway.shared.events.registry import event
 
@@ -40,3 +41,33 @@ class SelfServiceActionCompleted(EventData):
     def key(self) -> str:
         """The customer when known, else the session: anonymous actions spread over partitions."""
         return self.customer_id or self.session_id
+
+
+@event("support_request.opened", topic=TOPIC, key="customer_id")
+class SupportRequestOpened(EventData):
+    """A customer opened a written support request; routing makes it a non-voice contact."""
+
+    request_id: str
+    customer_id: str
+    channel: Channel = Channel.EMAIL
+    reason: str | None = Field(default=None, description="Contact reason code.")
+    language: str | None = None
+    opened_at: datetime
+
+
+@event("visit.completed", topic=TOPIC, key="customer_id")
+class VisitCompleted(EventData):
+    """A service visit was done (the dialer's feedback campaign may call)."""
+
+    visit_id: str
+    customer_id: str
+    job_type: str
+    completed_at: datetime
+
+
+@event("customer.erased", topic=TOPIC, key="customer_id")
+class CustomerErased(EventData):
+    """The customer's personal data must be erased by every service, from its own copies."""
+
+    customer_id: str
+    erased_at: datetime

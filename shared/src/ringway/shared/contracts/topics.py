@@ -31,5 +31,6 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec("callbacks", "callback_id", "Callback requests from routing and self-service."),
         TopicSpec("dialer", "campaign_id", "Campaigns, enrolments and call attempts."),
         TopicSpec("selfservice", "customer_id", "What customers do in self-service."),
+        TopicSpec("surveys", "contact_id", "Post-contact survey answers."),
     )
 }
