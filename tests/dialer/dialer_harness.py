@@ -17,7 +17,8 @@ from ringway.shared.bus.base import Record
 from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.consumers import EventRouter
 from ringway.shared.contracts.selfservice import CustomerRegistered
-from ringway.shared.events.envelope import Envelope
+from ringway.shared.events.envelope import Envelope, EventData
+from ringway.shared.events.registry import REGISTRY
 from ringway.shared.runtime import ServiceRuntime
 
 ADMIN_KEY = "dialer-tests-admin-key-0123456789"
@@ -40,6 +41,11 @@ def customer_registered(customer_id: str, phone: str | None) -> Envelope:
     data = CustomerRegistered(customer_id=customer_id, phone=phone, country="US",
                               registered_at=datetime.now(UTC))
     return Envelope.wrap(data, source="selfservice")
+
+
+def envelope(data: EventData, source: str = "selfservice") -> Envelope:
+    """Any other service's event, as it arrives on the bus."""
+    return Envelope.wrap(data, source=source)
 
 
 @dataclass
@@ -72,7 +78,8 @@ class Dialer:
 
     async def deliver(self, envelope: Envelope) -> None:
         """Publish an event from another service onto the bus."""
-        await self.bus.send([Record.of(CustomerRegistered.topic, envelope)])
+        topic = REGISTRY.model(envelope.type, envelope.schemaversion).topic
+        await self.bus.send([Record.of(topic, envelope)])
 
     async def wait_consumed(self, count: int) -> None:
         """Wait until the consumer has seen `count` events (handled or duplicate)."""
@@ -107,11 +114,12 @@ DialerFactory = Callable[..., Awaitable[Dialer]]
 
 
 async def campaign(dialer: Dialer, *, start: bool, enrol_on: list[str] | None = None,
-                   purpose: str = "welcome") -> str:
+                   purpose: str = "welcome", **extra: Any) -> str:
     """Create (and maybe start) a campaign; return its id."""
     headers = await dialer.headers("supervisor")
     body = {"name": f"{purpose} campaign", "purpose": purpose, "dialing_mode": "preview",
-            "enrol_on": ["customer.registered"] if enrol_on is None else enrol_on}
+            "enrol_on": ["customer.registered"] if enrol_on is None else enrol_on,
+            "queue_id": "q-outbound", **extra}
     created = await dialer.client.post("/campaigns", json=body, headers=headers)
     assert created.status_code == 201, created.text
     campaign_id: str = created.json()["id"]

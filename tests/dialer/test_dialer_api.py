@@ -8,7 +8,7 @@ import pytest
 from dialer_harness import Dialer
 
 WELCOME = {"name": "Welcome calls", "purpose": "welcome", "dialing_mode": "progressive",
-           "enrol_on": ["customer.registered"]}
+           "enrol_on": ["customer.registered"], "queue_id": "q-welcome"}
 PROBLEM_JSON = "application/problem+json"
 
 

@@ -10,7 +10,8 @@ from dialer_harness import ENROLLED, Dialer, campaign, contacts, customer_regist
 async def test_a_registered_customer_joins_only_running_welcome_campaigns(dialer: Dialer) -> None:
     welcome = await campaign(dialer, start=True)
     draft = await campaign(dialer, start=False)
-    unrelated = await campaign(dialer, start=True, enrol_on=[], purpose="sales")
+    unrelated = await campaign(dialer, start=True, enrol_on=["visit.completed"],
+                               purpose="feedback")
     await dialer.deliver(customer_registered("cust-1", "+1 415 555 0100"))
     await dialer.wait_consumed(1)
 

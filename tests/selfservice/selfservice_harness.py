@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from ringway.selfservice.provider import SimulatedProvider
 from ringway.shared.bus.base import Record
 from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.consumers import EventRouter
@@ -62,6 +63,20 @@ def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str
 
 
 @dataclass
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    now: datetime = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        """Move time forward by a timedelta's keyword arguments."""
+        self.now += timedelta(**delta)
+
+
+@dataclass
 class SelfService:
     """The running app and what a test needs to drive and observe it."""
 
@@ -69,6 +84,7 @@ class SelfService:
     bus: InProcessBus
     client: httpx.AsyncClient
     authenticator: Authenticator
+    clock: FakeClock
     observed: list[Envelope] = field(default_factory=list)
 
     @property
@@ -86,6 +102,37 @@ class SelfService:
         """A bearer token for `roles` (and a customer id, for customer tokens)."""
         token = self.authenticator.mint("tester", set(roles), customer_id=customer_id)
         return {"Authorization": f"Bearer {token}"}
+
+    def admin(self) -> dict[str, str]:
+        """An admin's bearer token."""
+        return self.headers(Role.ADMIN)
+
+    def scoped(self, *scopes: str) -> dict[str, str]:
+        """An integration token carrying `scopes`."""
+        token = self.authenticator.mint("back-office", {Role.INTEGRATION}, scopes=set(scopes))
+        return {"Authorization": f"Bearer {token}"}
+
+    @property
+    def provider(self) -> SimulatedProvider:
+        """The app's simulated payment provider."""
+        provider: SimulatedProvider = self.app.state.selfservice.provider
+        return provider
+
+    async def invoice(self, customer_id: str, amount_cents: int) -> dict[str, Any]:
+        """Bill a customer as the billing integration; the invoice."""
+        response = await self.client.post(
+            f"/customers/{customer_id}/invoices", headers=self.scoped("billing:write"),
+            json={"amount_cents": amount_cents, "description": "service"})
+        assert response.status_code == 201, response.text
+        created: dict[str, Any] = response.json()
+        return created
+
+    async def pay(self, customer_id: str, key: str, **body: Any) -> httpx.Response:
+        """POST a payment as the customer with an Idempotency-Key."""
+        payload = {"payment_method_token": "pm_visa_4242", **body}
+        return await self.client.post(
+            f"/customers/{customer_id}/payments", json=payload,
+            headers={**self.customer(customer_id), "Idempotency-Key": key})
 
     def customer(self, customer_id: str) -> dict[str, str]:
         """The bearer token of a signed-in customer."""

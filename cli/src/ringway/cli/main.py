@@ -9,11 +9,23 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from ringway.cli.embedded import create_embedded_app, load_or_create_auth
-from ringway.cli.services import SERVICES
+from ringway.cli import events, topics
+from ringway.cli.migrate import migrate
+from ringway.cli.serve import serve
 from ringway.shared.web.logs import setup_logging
 
-app = typer.Typer(help="Ringway contact-center platform.", no_args_is_help=True)
+HELP = """Ringway contact-center platform.
+
+`ringway run` starts everything in one process; `ringway serve SERVICE` runs one service
+against Kafka and PostgreSQL; `migrate` and `topics create` are the init steps of a deployment.
+Exit codes: 0 ok, 1 a check found differences, 2 usage, 69 Kafka or database unreachable,
+78 bad configuration."""
+
+app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
+app.command()(serve)
+app.command()(migrate)
+app.add_typer(topics.app, name="topics")
+app.add_typer(events.app, name="events")
 
 
 @app.callback()
@@ -29,6 +41,9 @@ def run(
     log_level: Annotated[str, typer.Option(envvar="RINGWAY_LOG_LEVEL")] = "WARNING",
 ) -> None:
     """Start every service in one process (in-process bus, SQLite under DATA_DIR)."""
+    from ringway.cli.embedded import create_embedded_app, load_or_create_auth
+    from ringway.cli.services import SERVICES
+
     setup_logging(log_level)
     os.environ["RINGWAY_DATA_DIR"] = str(data_dir)
     auth = load_or_create_auth(data_dir)

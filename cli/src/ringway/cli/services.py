@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
 
 from fastapi import FastAPI
 
@@ -26,11 +28,27 @@ class ServiceEntry:
     prefix: str
     settings: type[ServiceSettings]
     create_app: Callable[..., FastAPI]
+    package: str = ""
+    default_port: int = 8000
+
+    @property
+    def migrations(self) -> Path:
+        """The service's Alembic script folder (inside its installed package)."""
+        return Path(str(resources.files(self.package) / "migrations"))
 
 
 SERVICES: tuple[ServiceEntry, ...] = (
-    ServiceEntry("routing", "/routing", RoutingSettings, create_routing),
-    ServiceEntry("dialer", "/dialer", DialerSettings, create_dialer),
-    ServiceEntry("selfservice", "/selfservice", SelfServiceSettings, create_selfservice),
-    ServiceEntry("metrics", "/metrics", MetricsSettings, create_metrics),
+    ServiceEntry("routing", "/routing", RoutingSettings, create_routing, "ringway.routing", 8001),
+    ServiceEntry("dialer", "/dialer", DialerSettings, create_dialer, "ringway.dialer", 8002),
+    ServiceEntry("selfservice", "/selfservice", SelfServiceSettings, create_selfservice,
+                 "ringway.selfservice", 8003),
+    ServiceEntry("metrics", "/metrics", MetricsSettings, create_metrics, "ringway.metrics", 8004),
 )
+
+
+def service_entry(name: str) -> ServiceEntry:
+    """The entry of a service by name; KeyError names the known ones."""
+    for entry in SERVICES:
+        if entry.name == name:
+            return entry
+    raise KeyError(f"unknown service {name!r}; one of: {', '.join(e.name for e in SERVICES)}")

@@ -1,4 +1,4 @@
-"""Dialer HTTP routes: parse, authorize, call the service."""
+"""Dialer HTTP routes for campaigns: parse, authorize, call the service."""
 
 from __future__ import annotations
 
@@ -7,8 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ringway.dialer import service
-from ringway.dialer.schemas import CampaignContactPage, CampaignCreate, CampaignRead
-from ringway.shared.runtime import Runtime
+from ringway.dialer.context import Context
+from ringway.dialer.domain import Action
+from ringway.dialer.schemas import (
+    CampaignContactPage,
+    CampaignCreate,
+    CampaignRead,
+    CampaignUpdate,
+)
 from ringway.shared.web.auth import Principal, Role, require
 
 router = APIRouter(tags=["campaigns"])
@@ -17,36 +23,64 @@ Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
 Staff = Annotated[Principal, Depends(require(Role.SUPERVISOR, Role.AGENT, Role.INTEGRATION))]
 
 MAX_PAGE = 500
-
-
-
+TRANSITION_ERRORS: dict[int | str, dict[str, str]] = {
+    409: {"description": "The action does not apply to the campaign's status"}}
 
 
 @router.post("/campaigns", status_code=201, response_model=CampaignRead)
-async def create_campaign(body: CampaignCreate, rt: Runtime, _: Supervisor) -> CampaignRead:
+async def create_campaign(body: CampaignCreate, ctx: Context, _: Supervisor) -> CampaignRead:
     """Define a campaign; it starts as a draft."""
-    return await service.create_campaign(rt.uow, body=body)
+    return await service.create_campaign(ctx, body=body)
 
 
 @router.get("/campaigns/{campaign_id}", response_model=CampaignRead)
-async def get_campaign(campaign_id: str, rt: Runtime, _: Staff) -> CampaignRead:
+async def get_campaign(campaign_id: str, ctx: Context, _: Staff) -> CampaignRead:
     """Read a campaign."""
-    return await service.get_campaign(rt.uow, campaign_id=campaign_id)
+    return await service.get_campaign(ctx, campaign_id=campaign_id)
 
 
-@router.post("/campaigns/{campaign_id}/start", response_model=CampaignRead,
-             responses={409: {"description": "The campaign is running or completed"}})
-async def start_campaign(campaign_id: str, rt: Runtime, _: Supervisor) -> CampaignRead:
+@router.patch("/campaigns/{campaign_id}", response_model=CampaignRead, responses={
+    409: {"description": "Mode, agent pool or profiles changed while running, or completed"}})
+async def update_campaign(campaign_id: str, body: CampaignUpdate, ctx: Context,
+                          _: Supervisor) -> CampaignRead:
+    """Change a campaign; dialing mode, pool and profiles only while it is not running."""
+    return await service.update_campaign(ctx, campaign_id=campaign_id, body=body)
+
+
+@router.post("/campaigns/{campaign_id}/start", response_model=CampaignRead, responses={
+    409: {"description": "Not startable (no contacts/pool), or running or completed"}})
+async def start_campaign(campaign_id: str, ctx: Context, _: Supervisor) -> CampaignRead:
     """Start a draft campaign or resume a paused one."""
-    return await service.start_campaign(rt.uow, campaign_id=campaign_id)
+    return await service.change_status(ctx, campaign_id=campaign_id, action=Action.START)
+
+
+@router.post("/campaigns/{campaign_id}/pause", response_model=CampaignRead,
+             responses=TRANSITION_ERRORS)
+async def pause_campaign(campaign_id: str, ctx: Context, _: Supervisor) -> CampaignRead:
+    """Stop placing new calls for now; calls in progress finish."""
+    return await service.change_status(ctx, campaign_id=campaign_id, action=Action.PAUSE)
+
+
+@router.post("/campaigns/{campaign_id}/resume", response_model=CampaignRead,
+             responses=TRANSITION_ERRORS)
+async def resume_campaign(campaign_id: str, ctx: Context, _: Supervisor) -> CampaignRead:
+    """Place calls again after a pause."""
+    return await service.change_status(ctx, campaign_id=campaign_id, action=Action.RESUME)
+
+
+@router.post("/campaigns/{campaign_id}/stop", response_model=CampaignRead,
+             responses=TRANSITION_ERRORS)
+async def stop_campaign(campaign_id: str, ctx: Context, _: Supervisor) -> CampaignRead:
+    """End the campaign for good: it is completed and never calls again."""
+    return await service.change_status(ctx, campaign_id=campaign_id, action=Action.STOP)
 
 
 @router.get("/campaigns/{campaign_id}/contacts", response_model=CampaignContactPage)
 async def list_campaign_contacts(
-    campaign_id: str, rt: Runtime, _: Supervisor,
+    campaign_id: str, ctx: Context, _: Supervisor,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> CampaignContactPage:
     """The people enrolled in a campaign, oldest first."""
-    return await service.list_contacts(rt.uow, campaign_id=campaign_id, limit=limit,
+    return await service.list_contacts(ctx, campaign_id=campaign_id, limit=limit,
                                        offset=offset)

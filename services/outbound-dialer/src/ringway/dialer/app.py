@@ -8,7 +8,10 @@ from fastapi import FastAPI
 
 from ringway.dialer import tables
 from ringway.dialer.api import router
-from ringway.dialer.consumers import HANDLERS
+from ringway.dialer.api_lists import router as lists_router
+from ringway.dialer.consumers import handlers
+from ringway.dialer.context import Clock, DialerContext, system_clock
+from ringway.dialer.profiles import load_profiles
 from ringway.dialer.settings import DialerSettings
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
@@ -18,20 +21,26 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authenticator, *,
-               owns_bus: bool = False) -> FastAPI:
+               owns_bus: bool = False, clock: Clock = system_clock) -> FastAPI:
     """Build the dialer service app around a bus it may or may not own."""
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
-    runtime.add_consumer(HANDLERS)
+    context = DialerContext(runtime.uow, load_profiles(settings.compliance_profiles_file),
+                            clock, settings.upload_batch_rows)
+    runtime.add_consumer(handlers(context))
     app = create_runtime_app(
         runtime,
         title="Ringway outbound dialer",
-        description="Outbound campaigns: definitions, life cycle and the people they call.",
+        description="Outbound campaigns: definitions, life cycle, contact lists, compliance, "
+        "pacing and the people they call.",
         authenticator=authenticator,
-        routers=[router],
+        routers=[router, lists_router],
         openapi_tags=[
             {"name": "campaigns",
              "description": "Outbound campaigns, their status and enrolled contacts."},
+            {"name": "lists",
+             "description": "Contact-list uploads, do-not-call lists and suppressions."},
         ],
     )
+    app.state.dialer = context
     return app

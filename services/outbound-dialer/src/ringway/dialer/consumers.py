@@ -1,21 +1,84 @@
-"""Events the dialer reacts to."""
+"""Events the dialer reacts to: decode, map to a use case, call it."""
 
 from __future__ import annotations
 
-from ringway.dialer import service
+from ringway.dialer import enrolment
+from ringway.dialer.context import DialerContext
+from ringway.dialer.domain.phones import InvalidNumber, normalize
+from ringway.dialer.enrolment import TOP_PRIORITY, Enrolment
 from ringway.shared.consumers import EventHandler
-from ringway.shared.contracts.selfservice import CustomerRegistered
+from ringway.shared.contracts.callbacks import CallbackRequested
+from ringway.shared.contracts.common import Direction
+from ringway.shared.contracts.contacts import ContactCompleted
+from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered, VisitCompleted
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
 
 
-async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered,
+def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
+    """The dialer's event-type -> handler table, bound to its context."""
+
+    async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered,
+                                     envelope: Envelope) -> None:
+        known = await enrolment.remember_customer(ctx, uow, customer_id=event.customer_id,
+                                                  phone=event.phone, country=event.country)
+        if known is not None:
+            await enrolment.enrol_by_trigger(ctx, uow, Enrolment(
+                event.customer_id, known[0], known[1], envelope.type, country=event.country))
+
+    async def on_visit_completed(uow: UnitOfWork, event: VisitCompleted,
                                  envelope: Envelope) -> None:
-    """Enrol the new customer into the running campaigns that welcome them."""
-    await service.enrol_customer(uow, customer_id=event.customer_id, phone=event.phone,
-                                 trigger=envelope.type)
+        await _enrol_known(ctx, uow, event.customer_id, envelope.type,
+                           {"visit_id": event.visit_id, "job_type": event.job_type})
+
+    async def on_contact_completed(uow: UnitOfWork, event: ContactCompleted,
+                                   envelope: Envelope) -> None:
+        # Only an unresolved inbound contact calls for a follow-up; outbound results are
+        # the dialer's own calls coming back.
+        if event.resolved or event.direction is not Direction.INBOUND or not event.customer_id:
+            return
+        await _enrol_known(ctx, uow, event.customer_id, envelope.type,
+                           {"contact_id": event.contact_id, "reason": event.reason or ""})
+
+    async def on_callback_requested(uow: UnitOfWork, event: CallbackRequested,
+                                    envelope: Envelope) -> None:
+        try:
+            phone, region = normalize(event.phone)
+        except InvalidNumber:
+            return
+        # An as-soon-as-possible callback is due since the customer's original arrival,
+        # so callbacks are served in the order the customers first queued.
+        due = event.requested_for or event.original_arrived_at or ctx.clock()
+        await enrolment.enrol_by_trigger(ctx, uow, Enrolment(
+            event.customer_id, phone, region, envelope.type, not_before=due,
+            priority=TOP_PRIORITY, attributes=_present(
+                {"callback_id": event.callback_id, "reason": event.reason,
+                 "queue_id": event.queue_id})))
+
+    async def on_customer_erased(uow: UnitOfWork, event: CustomerErased,
+                                 envelope: Envelope) -> None:
+        await enrolment.erase_customer(uow, event.customer_id)
+
+    return {
+        CustomerRegistered.event_type: on_customer_registered,
+        VisitCompleted.event_type: on_visit_completed,
+        ContactCompleted.event_type: on_contact_completed,
+        CallbackRequested.event_type: on_callback_requested,
+        CustomerErased.event_type: on_customer_erased,
+    }
 
 
-HANDLERS: dict[str, EventHandler] = {
-    CustomerRegistered.event_type: on_customer_registered,
-}
+async def _enrol_known(ctx: DialerContext, uow: UnitOfWork, customer_id: str, trigger: str,
+                       attributes: dict[str, str]) -> None:
+    known = await enrolment.known_customer(uow, customer_id)
+    if known is None:
+        return  # never registered with a callable number: nobody to call
+    phone, region, country = known
+    await enrolment.enrol_by_trigger(ctx, uow, Enrolment(
+        customer_id, phone, region, trigger, country=country, attributes=attributes))
+
+
+def _present(values: dict[str, str | None]) -> dict[str, str]:
+    return {k: v for k, v in values.items() if v}
+
+

@@ -1,80 +1,94 @@
-"""Dialer use cases: each owns its transaction and writes its events to the outbox."""
+"""Campaign use cases: each owns its transaction and writes its events to the outbox."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
 from ringway.dialer import domain, tables
+from ringway.dialer.context import DialerContext
 from ringway.dialer.domain import Action, CampaignStatus
 from ringway.dialer.schemas import (
     CampaignContactPage,
     CampaignContactRead,
     CampaignCreate,
     CampaignRead,
+    CampaignSettings,
+    CampaignUpdate,
 )
-from ringway.shared.contracts.dialer import CampaignContactEnrolled, CampaignCreated
-from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
+from ringway.shared.contracts.dialer import CampaignCreated, CampaignStateChanged
+from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.problems import Conflict, NotFound, ProblemError
 
 log = logging.getLogger(__name__)
 
 
-async def create_campaign(uow_factory: UnitOfWorkFactory, *, body: CampaignCreate) -> CampaignRead:
+async def create_campaign(ctx: DialerContext, *, body: CampaignCreate) -> CampaignRead:
     """Define a campaign (a draft until started)."""
-    try:
-        triggers = domain.validate_triggers(body.enrol_on)
-    except domain.InvalidTriggers as error:
-        raise ProblemError(422, "Invalid triggers", str(error), code="invalid-triggers",
-                           invalid=error.invalid) from None
-    campaign = CampaignRead(id=str(ULID()), name=body.name, purpose=body.purpose,
-                            dialing_mode=body.dialing_mode, status=CampaignStatus.DRAFT,
-                            enrol_on=triggers, created_at=datetime.now(UTC))
-    async with uow_factory() as uow:
-        await uow.session.execute(insert(tables.campaigns).values(**campaign.model_dump()))
+    triggers = _triggers(body.enrol_on)
+    _check_profiles(ctx, body.settings)
+    now = ctx.clock()
+    campaign = CampaignRead(id=str(ULID()), status=CampaignStatus.DRAFT, enrol_on=triggers,
+                            created_at=now, updated_at=now,
+                            **body.model_dump(exclude={"enrol_on"}))
+    async with ctx.uow() as uow:
+        await uow.session.execute(insert(tables.campaigns).values(**_row(campaign)))
         uow.publish(CampaignCreated(
             campaign_id=campaign.id, name=campaign.name, purpose=campaign.purpose.value,
             dialing_mode=campaign.dialing_mode.value, created_at=campaign.created_at))
     return campaign
 
 
-async def get_campaign(uow_factory: UnitOfWorkFactory, *, campaign_id: str) -> CampaignRead:
+async def get_campaign(ctx: DialerContext, *, campaign_id: str) -> CampaignRead:
     """One campaign, or 404."""
-    async with uow_factory() as uow:
-        return await _load_campaign(uow, campaign_id)
+    async with ctx.uow() as uow:
+        return await load_campaign(uow, campaign_id)
 
 
-async def start_campaign(uow_factory: UnitOfWorkFactory, *, campaign_id: str) -> CampaignRead:
-    """Start (or resume) a campaign; 409 from a status it cannot start from."""
-    async with uow_factory() as uow:
-        campaign = await _load_campaign(uow, campaign_id)
+async def update_campaign(ctx: DialerContext, *, campaign_id: str,
+                          body: CampaignUpdate) -> CampaignRead:
+    """Change a campaign; 409 when mode, pool or profiles change while it runs."""
+    changes = body.model_dump(exclude_unset=True)
+    if "enrol_on" in changes:
+        changes["enrol_on"] = _triggers(changes["enrol_on"])
+    if body.settings is not None:
+        _check_profiles(ctx, body.settings)
+    async with ctx.uow() as uow:
+        campaign = await load_campaign(uow, campaign_id)
+        _check_changeable(campaign, body, changes)
+        updated = CampaignRead.model_validate(
+            {**campaign.model_dump(), **changes, "updated_at": ctx.clock()})
+        await _store_guarded(uow, campaign, _row(updated))
+    return updated
+
+
+async def change_status(ctx: DialerContext, *, campaign_id: str, action: Action) -> CampaignRead:
+    """Start, pause, resume or stop a campaign; 409 when the action does not apply."""
+    async with ctx.uow() as uow:
+        campaign = await load_campaign(uow, campaign_id)
         try:
-            status = domain.transition(campaign.status, Action.START)
+            status = domain.transition(campaign.status, action)
         except domain.InvalidTransition as error:
             raise _transition_conflict(campaign_id, error) from None
-        # Guarded by the status we read: a concurrent transition makes this update miss.
-        result = await uow.session.execute(
-            update(tables.campaigns)
-            .where(tables.campaigns.c.id == campaign_id,
-                   tables.campaigns.c.status == campaign.status)
-            .values(status=status))
-        if _rowcount(result) != 1:
-            raise Conflict(f"campaign {campaign_id!r} changed meanwhile; retry",
-                           code="concurrent-change")
-    return campaign.model_copy(update={"status": status})
+        if campaign.status is CampaignStatus.DRAFT and status is CampaignStatus.RUNNING:
+            await _check_startable(uow, campaign)
+        now = ctx.clock()
+        await _store_guarded(uow, campaign, {"status": status, "updated_at": now})
+        uow.publish(CampaignStateChanged(
+            campaign_id=campaign_id, previous=campaign.status.value, status=status.value,
+            action=action.value, changed_at=now))
+    return campaign.model_copy(update={"status": status, "updated_at": now})
 
 
-async def list_contacts(uow_factory: UnitOfWorkFactory, *, campaign_id: str, limit: int,
+async def list_contacts(ctx: DialerContext, *, campaign_id: str, limit: int,
                         offset: int) -> CampaignContactPage:
     """A page of the campaign's contacts, oldest enrolment first; 404 for an unknown campaign."""
     t = tables.campaign_contacts
-    async with uow_factory() as uow:
-        await _load_campaign(uow, campaign_id)
+    async with ctx.uow() as uow:
+        await load_campaign(uow, campaign_id)
         total = await uow.session.scalar(
             select(func.count()).select_from(t).where(t.c.campaign_id == campaign_id))
         rows = (await uow.session.execute(
@@ -84,58 +98,80 @@ async def list_contacts(uow_factory: UnitOfWorkFactory, *, campaign_id: str, lim
     return CampaignContactPage(items=items, total=int(total or 0), limit=limit, offset=offset)
 
 
-async def enrol_customer(uow: UnitOfWork, *, customer_id: str, phone: str | None,
-                         trigger: str) -> list[str]:
-    """Enrol a customer into every running campaign `trigger` feeds; the new contact ids."""
-    number = domain.callable_phone(phone)
-    if number is None:
-        log.info("customer not enrolled: no callable phone",
-                 extra={"customer_id": customer_id, "trigger": trigger})
-        return []
-    rows = (await uow.session.execute(
-        select(tables.campaigns.c.id, tables.campaigns.c.status, tables.campaigns.c.enrol_on)
-        .where(tables.campaigns.c.status == CampaignStatus.RUNNING))).all()
-    running = [domain.Campaign(r.id, CampaignStatus(r.status), tuple(r.enrol_on)) for r in rows]
-    enrolled = []
-    for campaign_id in domain.campaigns_to_enrol(running, trigger=trigger):
-        contact_id = await _enrol(uow, campaign_id, customer_id, number, trigger)
-        if contact_id is not None:
-            enrolled.append(contact_id)
-    return enrolled
-
-
-async def _enrol(uow: UnitOfWork, campaign_id: str, customer_id: str, phone: str,
-                 trigger: str) -> str | None:
-    """Add one contact and its event; None if the customer already is in the campaign."""
-    contact = CampaignContactRead(
-        id=str(ULID()), campaign_id=campaign_id, customer_id=customer_id, phone=phone,
-        trigger=trigger, status=domain.CONTACT_PENDING, enrolled_at=datetime.now(UTC))
-    dialect = postgresql if uow.db.is_postgres else sqlite
-    # The unique (campaign, customer) constraint decides; a second enrolment is a no-op.
-    result = await uow.session.execute(
-        dialect.insert(tables.campaign_contacts).values(**contact.model_dump())
-        .on_conflict_do_nothing())
-    if _rowcount(result) != 1:
-        return None
-    uow.publish(CampaignContactEnrolled(
-        campaign_id=campaign_id, campaign_contact_id=contact.id, customer_id=customer_id,
-        trigger=trigger, enrolled_at=contact.enrolled_at))
-    return contact.id
-
-
-async def _load_campaign(uow: UnitOfWork, campaign_id: str) -> CampaignRead:
+async def load_campaign(uow: UnitOfWork, campaign_id: str) -> CampaignRead:
+    """The campaign, or NotFound."""
     row = (await uow.session.execute(
         select(tables.campaigns).where(tables.campaigns.c.id == campaign_id))).mappings().first()
     if row is None:
         raise NotFound("campaign", campaign_id)
-    return CampaignRead.model_validate(dict(row))
+    return campaign_from_row(row)
+
+
+def campaign_from_row(row: Any) -> CampaignRead:
+    """A stored campaign row as a CampaignRead (rows before 0002 have no settings)."""
+    values = {k: v for k, v in dict(row).items() if v is not None or k != "settings"}
+    return CampaignRead.model_validate(values)
+
+
+def _row(campaign: CampaignRead) -> dict[str, Any]:
+    return campaign.model_dump(mode="python") | {"settings": campaign.settings.model_dump(
+        mode="json")}
+
+
+def _triggers(enrol_on: list[str]) -> list[str]:
+    try:
+        return domain.validate_triggers(enrol_on)
+    except domain.InvalidTriggers as error:
+        raise ProblemError(422, "Invalid triggers", str(error), code="invalid-triggers",
+                           invalid=error.invalid) from None
+
+
+def _check_profiles(ctx: DialerContext, settings: CampaignSettings) -> None:
+    unknown = [c for c in settings.compliance_profiles if c not in ctx.profiles]
+    if unknown:
+        known = ", ".join(sorted(ctx.profiles))
+        raise ProblemError(422, "Unknown compliance profiles",
+                           f"unknown: {', '.join(unknown)}; known: {known}",
+                           code="unknown-compliance-profile", unknown=unknown)
+
+
+def _check_changeable(campaign: CampaignRead, body: CampaignUpdate,
+                      changes: dict[str, Any]) -> None:
+    if campaign.status is CampaignStatus.COMPLETED:
+        raise Conflict(f"campaign {campaign.id!r} is completed", code="campaign-completed")
+    changed = {k for k, v in changes.items() if getattr(campaign, k) != getattr(body, k)}
+    if body.settings is not None and (body.settings.compliance_profiles
+                                      != campaign.settings.compliance_profiles):
+        changed.add("compliance_profiles")
+    frozen = domain.frozen_changes(campaign.status, changed)
+    if frozen:
+        raise Conflict(f"cannot change {', '.join(frozen)} while the campaign runs; pause it",
+                       code="campaign-running", fields=frozen)
+
+
+async def _check_startable(uow: UnitOfWork, campaign: CampaignRead) -> None:
+    t = tables.campaign_contacts
+    count = await uow.session.scalar(
+        select(func.count()).select_from(t).where(t.c.campaign_id == campaign.id))
+    try:
+        domain.check_startable(mode=campaign.dialing_mode, queue_id=campaign.queue_id,
+                               contacts=int(count or 0), enrol_on=campaign.enrol_on)
+    except domain.NotStartable as error:
+        raise Conflict(f"campaign {campaign.id!r} cannot start: {error}",
+                       code="campaign-not-startable", reasons=error.reasons) from None
+
+
+async def _store_guarded(uow: UnitOfWork, campaign: CampaignRead, values: dict[str, Any]) -> None:
+    # Guarded by the status we read: a concurrent transition makes this update miss.
+    t = tables.campaigns
+    result = await uow.session.execute(
+        update(t).where(t.c.id == campaign.id, t.c.status == campaign.status).values(**values))
+    if int(getattr(result, "rowcount", 0)) != 1:
+        raise Conflict(f"campaign {campaign.id!r} changed meanwhile; retry",
+                       code="concurrent-change")
 
 
 def _transition_conflict(campaign_id: str, error: domain.InvalidTransition) -> Conflict:
     return Conflict(f"campaign {campaign_id!r}: {error}", code="invalid-campaign-transition",
                     current_status=error.current.value, action=error.action.value,
                     allowed_from=[s.value for s in error.allowed_from])
-
-
-def _rowcount(result: Any) -> int:
-    return int(getattr(result, "rowcount", 0))

@@ -2,8 +2,11 @@
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     ForeignKey,
+    Index,
+    Integer,
     MetaData,
     String,
     Table,
@@ -25,10 +28,16 @@ campaigns = Table(
     Column("status", String(20), nullable=False, index=True),
     Column("enrol_on", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # 0002: the agent pool, caller id and the JSON of schedule/window/retry/compliance settings.
+    Column("queue_id", String(64), nullable=True),
+    Column("caller_id", String(16), nullable=True),
+    Column("settings", JSON, nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=True),
 )
 
 # People to call per campaign. NULL customer ids (list imports) never collide in the
-# unique constraint; a known customer is enrolled at most once per campaign.
+# unique constraint; a known customer is enrolled at most once per campaign, and one
+# number once per campaign (duplicates are merged).
 campaign_contacts = Table(
     "campaign_contacts",
     metadata,
@@ -40,6 +49,112 @@ campaign_contacts = Table(
     Column("status", String(20), nullable=False),
     Column("enrolled_at", UtcDateTime(), nullable=False),
     UniqueConstraint("campaign_id", "customer_id", name="uq_campaign_contacts_customer"),
+    Column("region", String(2), nullable=True),
+    Column("zones", JSON, nullable=True),
+    Column("attributes", JSON, nullable=True),
+    Column("priority", Integer, nullable=False, server_default="0"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", UtcDateTime(), nullable=True),
+    Column("outcome", String(30), nullable=True),
+    Column("upload_id", String(26), nullable=True),
+    Index("uq_campaign_contacts_phone", "campaign_id", "phone", unique=True),
+    Index("ix_campaign_contacts_due", "campaign_id", "status", "next_attempt_at"),
+    Index("ix_campaign_contacts_customer", "customer_id"),
+)
+
+# Numbers never to call: scope "global" or a campaign id.
+do_not_call = Table(
+    "do_not_call",
+    metadata,
+    Column("scope", String(26), primary_key=True),
+    Column("phone", String(16), primary_key=True),
+    Column("reason", String(40), nullable=False),
+    Column("added_at", UtcDateTime(), nullable=False),
+)
+
+# Every number not dialed, with the rule that stopped it.
+suppressions = Table(
+    "suppressions",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("campaign_id", String(26), nullable=False),
+    Column("campaign_contact_id", String(26), nullable=True),
+    Column("phone", String(16), nullable=True),
+    Column("reason", String(40), nullable=False),
+    Column("detail", String(300), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Index("ix_suppressions_campaign", "campaign_id", "at"),
+)
+
+# Every call placed, with outcome and timings.
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("campaign_id", String(26), nullable=False),
+    Column("campaign_contact_id", String(26), nullable=True),
+    Column("customer_id", String(64), nullable=True),
+    Column("phone", String(16), nullable=True),
+    Column("mode", String(20), nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("outcome", String(30), nullable=True),
+    Column("answered_at", UtcDateTime(), nullable=True),
+    Column("ended_at", UtcDateTime(), nullable=True),
+    Column("ring_ms", Integer, nullable=True),
+    Column("disposition", String(30), nullable=True),
+    Column("refused", Boolean, nullable=False, server_default="0"),
+    Index("ix_attempts_phone", "phone", "started_at"),
+    Index("ix_attempts_campaign", "campaign_id", "answered_at"),
+)
+
+# Pacing decisions with their inputs, so a regulator's question can be answered later.
+pacing_decisions = Table(
+    "pacing_decisions",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("campaign_id", String(26), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("mode", String(20), nullable=False),
+    Column("dial", Integer, nullable=False),
+    Column("reason", String(60), nullable=False),
+    Column("inputs", JSON, nullable=False),
+    Index("ix_pacing_decisions_campaign", "campaign_id", "at"),
+)
+
+list_uploads = Table(
+    "list_uploads",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("campaign_id", String(26), nullable=False, index=True),
+    Column("format", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("rows_read", Integer, nullable=False),
+    Column("accepted", Integer, nullable=False),
+    Column("merged", Integer, nullable=False),
+    Column("invalid", Integer, nullable=False),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime(), nullable=True),
+)
+
+list_upload_errors = Table(
+    "list_upload_errors",
+    metadata,
+    Column("upload_id", String(26), primary_key=True),
+    Column("row", Integer, primary_key=True),
+    Column("reason", String(40), nullable=False),
+    Column("detail", String(300), nullable=False),
+)
+
+# 0003: the phone of each known customer, from customer.registered, for later triggers
+# (visit.completed, contact.completed) that carry only the customer id.
+customer_directory = Table(
+    "customer_directory",
+    metadata,
+    Column("customer_id", String(64), primary_key=True),
+    Column("phone", String(16), nullable=False),
+    Column("region", String(2), nullable=True),
+    Column("country", String(2), nullable=True),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 outbox, inbox = add_outbox_tables(metadata)

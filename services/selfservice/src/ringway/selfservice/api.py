@@ -7,6 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from ringway.selfservice import service
+from ringway.selfservice.deps import (
+    CustomerReader,
+    Integration,
+    Now,
+    State,
+    Supervisor,
+    reject_card_data,
+)
 from ringway.selfservice.schemas import (
     LANGUAGE_TAG,
     CustomerContactRead,
@@ -16,32 +24,28 @@ from ringway.selfservice.schemas import (
     KbArticleRead,
 )
 from ringway.shared.runtime import Runtime
-from ringway.shared.web.auth import Principal, Role, public, require
+from ringway.shared.web.auth import public
 
-router = APIRouter()
+router = APIRouter(dependencies=[Depends(reject_card_data)])
 
-Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
-Integration = Annotated[Principal, Depends(require(Role.INTEGRATION))]
-# Customers pass this check too; the service then limits them to their own id.
-CustomerReader = Annotated[Principal, Depends(require(Role.CUSTOMER, Role.SUPERVISOR, Role.AGENT))]
 Limit = Annotated[int, Query(ge=1, le=500, description="At most this many, newest first.")]
-
-
-
 
 
 @router.post("/customers", tags=["customers"], status_code=201, response_model=CustomerRead,
              responses={409: {"description": "The e-mail address is already registered"},
                         422: {"description": "Invalid field(s), each named in `errors`"}})
-async def register_customer(body: CustomerCreate, rt: Runtime, _: Integration) -> CustomerRead:
+async def register_customer(body: CustomerCreate, rt: Runtime, state: State, now: Now,
+                            _: Integration) -> CustomerRead:
     """Register a customer (called by the web front end)."""
-    return await service.register_customer(rt.uow, body=body)
+    return await service.register_customer(rt.uow, state.passwords, body=body, now=now)
 
 
 @router.get("/customers/{customer_id}", tags=["customers"], response_model=CustomerRead)
-async def get_customer(customer_id: str, rt: Runtime, principal: CustomerReader) -> CustomerRead:
+async def get_customer(customer_id: str, rt: Runtime, principal: CustomerReader,
+                       now: Now) -> CustomerRead:
     """Read a customer; a customer token reads only its own."""
-    return await service.get_customer(rt.uow, principal=principal, customer_id=customer_id)
+    return await service.get_customer(rt.uow, principal=principal, customer_id=customer_id,
+                                      now=now)
 
 
 @router.get("/customers/{customer_id}/contacts", tags=["customers"],

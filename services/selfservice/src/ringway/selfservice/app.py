@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from ringway.selfservice import tables
+from ringway.selfservice.access_api import router as access_router
 from ringway.selfservice.api import router
 from ringway.selfservice.consumers import HANDLERS
+from ringway.selfservice.deps import SelfServiceState
+from ringway.selfservice.domain.access import Clock
+from ringway.selfservice.passwords import Passwords
+from ringway.selfservice.payments_api import router as payments_router
+from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
@@ -18,7 +25,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Authenticator, *,
-               owns_bus: bool = False) -> FastAPI:
+               owns_bus: bool = False, clock: Clock | None = None,
+               provider: PaymentProvider | None = None) -> FastAPI:
     """Build the self-service app around a bus it may or may not own."""
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
@@ -29,11 +37,20 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
         description="The secure customer-facing API: customers, their contact history and "
         "the knowledge base.",
         authenticator=authenticator,
-        routers=[router],
+        routers=[access_router, router, payments_router],
         openapi_tags=[
             {"name": "customers", "description": "Customer accounts and their contact history."},
             {"name": "knowledge base",
              "description": "Articles customers read to help themselves."},
         ],
     )
+    app.state.clock = clock or _utc_now
+    # The simulated provider until a real one is configured: it never moves money.
+    passwords = Passwords(memory_kib=settings.password_memory_kib,
+                          time_cost=settings.password_time_cost)
+    app.state.selfservice = SelfServiceState(settings, provider or SimulatedProvider(), passwords)
     return app
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)

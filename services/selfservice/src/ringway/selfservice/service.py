@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher, Type
 from sqlalchemy import Select, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
-from ringway.selfservice import domain, tables
+from ringway.selfservice import audit, domain, tables
+from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.schemas import (
     CustomerContactRead,
     CustomerCreate,
@@ -25,24 +24,21 @@ from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
 from ringway.shared.web.auth import Principal
 from ringway.shared.web.problems import Conflict, NotFound, ProblemError
 
-# argon2id with the library's RFC 9106 low-memory defaults; the hasher holds no state.
-_HASHER = PasswordHasher(type=Type.ID)
 # Every customer column but the password hash: reads can never return it.
 _CUSTOMER_COLUMNS = [c for c in tables.customers.c if c.name != "password_hash"]
 _PROJECTED = ("customer_id", "channel", "queue_id", "reason", "status", "arrived_at")
 
 
-async def register_customer(uow_factory: UnitOfWorkFactory, *,
-                            body: CustomerCreate) -> CustomerRead:
+async def register_customer(uow_factory: UnitOfWorkFactory, passwords: Passwords, *,
+                            body: CustomerCreate, now: datetime) -> CustomerRead:
     """Create a customer; a second account for the same e-mail is a 409."""
     registration = _validated(body)
     if await _email_taken(uow_factory, registration.email):
         raise _duplicate_email()
-    # Hashing takes tens of milliseconds of CPU: keep it off the event loop.
-    password_hash = await asyncio.to_thread(_HASHER.hash, body.password.get_secret_value())
+    password_hash = await passwords.hash(body.password.get_secret_value())
     try:
         async with uow_factory() as uow:
-            return await _insert_customer(uow, body, registration, password_hash)
+            return await _insert_customer(uow, body, registration, password_hash, now)
     except IntegrityError:
         if await _email_taken(uow_factory, registration.email):
             raise _duplicate_email() from None
@@ -74,8 +70,8 @@ async def _email_taken(uow_factory: UnitOfWorkFactory, email: str) -> bool:
 
 
 async def _insert_customer(uow: UnitOfWork, body: CustomerCreate,
-                           registration: domain.Registration, password_hash: str) -> CustomerRead:
-    now = datetime.now(UTC)
+                           registration: domain.Registration, password_hash: str,
+                           now: datetime) -> CustomerRead:
     customer = CustomerRead(
         id=str(ULID()), email=registration.email, display_name=body.display_name.strip(),
         phone=registration.phone, country=registration.country,
@@ -92,15 +88,17 @@ async def _insert_customer(uow: UnitOfWork, body: CustomerCreate,
 
 
 async def get_customer(uow_factory: UnitOfWorkFactory, *, principal: Principal,
-                       customer_id: str) -> CustomerRead:
+                       customer_id: str, now: datetime) -> CustomerRead:
     """One customer; 404 when missing or not the caller's to see (nothing leaks)."""
     _ensure_may_read(principal, customer_id)
     async with uow_factory() as uow:
         row = (await uow.session.execute(
             select(*_CUSTOMER_COLUMNS).where(tables.customers.c.id == customer_id)
         )).mappings().first()
-    if row is None:
-        raise NotFound("customer", customer_id)
+        if row is None:
+            raise NotFound("customer", customer_id)
+        await audit.record(uow, principal, action="read", resource="customer",
+                           resource_id=customer_id, customer_id=customer_id, at=now)
     return CustomerRead.model_validate(dict(row))
 
 

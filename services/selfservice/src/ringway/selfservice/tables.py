@@ -1,6 +1,15 @@
 """Self-service's own tables."""
 
-from sqlalchemy import Column, MetaData, String, Table, Text
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+)
 
 from ringway.shared.db.outbox import add_outbox_tables
 from ringway.shared.db.types import UtcDateTime
@@ -42,6 +51,107 @@ kb_articles = Table(
     Column("body", Text, nullable=False),
     Column("category", String(100), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Refresh tokens by digest: a stolen database yields no usable token.
+refresh_tokens = Table(
+    "refresh_tokens",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("session_id", String(40), nullable=False),
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Failed logins per e-mail digest (not the address): the lockout and its back-off.
+login_throttle = Table(
+    "login_throttle",
+    metadata,
+    Column("login_key", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", UtcDateTime(), nullable=True),
+    Column("last_failure_at", UtcDateTime(), nullable=False),
+)
+
+# Scoped back-office keys; the token is handed out once, the row makes it revocable.
+integration_keys = Table(
+    "integration_keys",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("scopes", String(500), nullable=False),  # space-separated
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("revoked_at", UtcDateTime(), nullable=True),
+)
+
+# Who read or changed what: ids only, never the data itself.
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("roles", String(100), nullable=False),
+    Column("action", String(40), nullable=False),
+    Column("resource", String(40), nullable=False),
+    Column("resource_id", String(64), nullable=True),
+    Column("customer_id", String(26), nullable=True, index=True),
+)
+
+# Amounts in minor units (cents) of the deployment's one currency.
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("status", String(20), nullable=False),  # open | paid
+    Column("issued_at", UtcDateTime(), nullable=False),
+    Column("payment_id", String(26), nullable=True),
+)
+
+payments = Table(
+    "payments",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("invoice_id", String(26), nullable=True),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("provider_ref", String(100), nullable=True),
+    Column("decline_code", String(50), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("decided_at", UtcDateTime(), nullable=True),
+)
+
+# The balance is the sum of a customer's entries: invoices add, approved payments subtract.
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("kind", String(20), nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("reference_id", String(26), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+)
+
+# One row per Idempotency-Key and customer: what was asked and the first answer.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("customer_id", String(26), nullable=False),
+    Column("key", String(100), nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),  # None while the first request runs
+    Column("response", Text, nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    PrimaryKeyConstraint("customer_id", "key"),
 )
 
 outbox, inbox = add_outbox_tables(metadata)

@@ -50,3 +50,55 @@ class OutboundCallAnswered(EventData):
     customer_id: str | None = None
     answered_at: datetime
     connect_limit_ms: int = Field(default=2000, gt=0)
+
+
+@event("campaign.state_changed", topic=TOPIC, key="campaign_id")
+class CampaignStateChanged(EventData):
+    """A campaign moved in its life cycle (started, paused, resumed, stopped, completed)."""
+
+    campaign_id: str
+    previous: str = Field(examples=["draft", "running", "paused"])
+    status: str = Field(examples=["running", "paused", "completed"])
+    action: str = Field(examples=["start", "pause", "resume", "stop", "complete"])
+    changed_at: datetime
+
+
+@event("attempt.started", topic=TOPIC, key="campaign_id")
+class AttemptStarted(EventData):
+    """The dialer placed a call (no number in the event: the attempt id refers to it)."""
+
+    campaign_id: str
+    attempt_id: str
+    campaign_contact_id: str | None = None
+    customer_id: str | None = None
+    mode: str = Field(examples=["preview", "progressive", "predictive", "agentless"])
+    started_at: datetime
+
+
+@event("attempt.finished", topic=TOPIC, key="campaign_id")
+class AttemptFinished(EventData):
+    """A call ended: its outcome, timings and, once known, the agent's disposition."""
+
+    campaign_id: str
+    attempt_id: str
+    campaign_contact_id: str | None = None
+    outcome: str = Field(examples=["human", "machine", "busy", "no_answer", "failed",
+                                   "abandoned", "connected", "message_delivered"])
+    ring_ms: int | None = Field(default=None, ge=0)
+    answered_at: datetime | None = None
+    finished_at: datetime
+    disposition: str | None = Field(default=None, examples=["sale", "not_interested"])
+    final: bool = Field(default=False, description="No further attempt will be made.")
+
+
+@event("contact_list.loaded", topic=TOPIC, key="campaign_id")
+class ContactListLoaded(EventData):
+    """A contact list finished loading into a campaign (one event per list, not per row)."""
+
+    campaign_id: str
+    upload_id: str
+    rows_read: int = Field(ge=0)
+    accepted: int = Field(ge=0)
+    merged: int = Field(ge=0)
+    invalid: int = Field(ge=0)
+    finished_at: datetime

@@ -15,6 +15,11 @@ from ringway.shared.db.engine import Database
 async def upgrade(db: Database, script_location: str, revision: str = "head") -> None:
     """Bring the service's schema (or SQLite file) up to `revision`."""
     async with db.engine.begin() as conn:
+        if db.is_postgres:
+            # Replicas starting together, and the migration Job, would race to create the same
+            # tables: one migrates, the others wait here, then find nothing left to do.
+            await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"),
+                               {"name": f"ringway-migrate:{db.schema}"})
         if db.is_postgres and db.schema:
             await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{db.schema}"'))
         await conn.run_sync(_upgrade, script_location, revision)

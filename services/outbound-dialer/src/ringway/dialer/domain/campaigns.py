@@ -1,8 +1,7 @@
-"""Dialer rules: campaign life cycle and who to enrol. Plain code, no I/O."""
+"""Campaign definitions and life cycle: plain data and rules, no I/O."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -17,6 +16,7 @@ class Purpose(StrEnum):
     NOTICE = "notice"
     CALLBACK = "callback"
     SALES = "sales"
+    SURVEY = "survey"
 
 
 class DialingMode(StrEnum):
@@ -42,25 +42,33 @@ class Action(StrEnum):
 
     START = "start"
     PAUSE = "pause"
+    RESUME = "resume"
+    STOP = "stop"
     COMPLETE = "complete"
 
+
+_LIVE = frozenset({CampaignStatus.RUNNING, CampaignStatus.PAUSED})
 
 # Action -> (statuses it may be taken from, status it leads to).
 TRANSITIONS: dict[Action, tuple[frozenset[CampaignStatus], CampaignStatus]] = {
     Action.START: (frozenset({CampaignStatus.DRAFT, CampaignStatus.PAUSED}),
                    CampaignStatus.RUNNING),
     Action.PAUSE: (frozenset({CampaignStatus.RUNNING}), CampaignStatus.PAUSED),
-    Action.COMPLETE: (frozenset({CampaignStatus.RUNNING, CampaignStatus.PAUSED}),
-                      CampaignStatus.COMPLETED),
+    Action.RESUME: (frozenset({CampaignStatus.PAUSED}), CampaignStatus.RUNNING),
+    # Stopping a draft is allowed: it retires a definition that will never run.
+    Action.STOP: (_LIVE | {CampaignStatus.DRAFT}, CampaignStatus.COMPLETED),
+    Action.COMPLETE: (_LIVE, CampaignStatus.COMPLETED),
 }
 
 # Event types the dialer consumes that may enrol people; anything else would never fire.
-ENROLLING_EVENTS = frozenset({"customer.registered"})
+ENROLLING_EVENTS = frozenset({
+    "customer.registered", "visit.completed", "contact.completed", "callback.requested",
+})
+
+# Settings that change how calls are placed; they cannot change while calls are placed.
+FROZEN_WHILE_RUNNING = frozenset({"dialing_mode", "queue_id", "compliance_profiles"})
 
 CONTACT_PENDING = "pending"
-
-_E164 = re.compile(r"\+[1-9]\d{1,14}")
-_PHONE_SEPARATORS = re.compile(r"[\s().-]")
 
 
 class InvalidTransition(ValueError):
@@ -81,6 +89,14 @@ class InvalidTriggers(ValueError):
         super().__init__(f"cannot enrol on: {', '.join(invalid)}; "
                          f"supported: {', '.join(sorted(ENROLLING_EVENTS))}")
         self.invalid = invalid
+
+
+class NotStartable(ValueError):
+    """The campaign lacks what it needs to place calls."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
 
 
 @dataclass(frozen=True)
@@ -104,6 +120,25 @@ def transition(current: CampaignStatus, action: Action) -> CampaignStatus:
     return target
 
 
+def check_startable(*, mode: DialingMode, queue_id: str | None, contacts: int,
+                    enrol_on: Iterable[str]) -> None:
+    """Raise NotStartable unless the campaign has people (or triggers) and an agent pool."""
+    reasons = []
+    if mode is not DialingMode.AGENTLESS and not queue_id:
+        reasons.append("no agent pool: set queue_id (the routing queue whose agents take calls)")
+    if contacts == 0 and not list(enrol_on):
+        reasons.append("no contacts to call and no enrolment trigger")
+    if reasons:
+        raise NotStartable(reasons)
+
+
+def frozen_changes(status: CampaignStatus, changed: Iterable[str]) -> list[str]:
+    """Fields that may not change in `status` (pause the campaign first)."""
+    if status is not CampaignStatus.RUNNING:
+        return []
+    return sorted(set(changed) & FROZEN_WHILE_RUNNING)
+
+
 def validate_triggers(enrol_on: Iterable[str]) -> list[str]:
     """Return the triggers without duplicates (order kept), or raise InvalidTriggers."""
     triggers = list(dict.fromkeys(t.strip() for t in enrol_on))
@@ -111,14 +146,6 @@ def validate_triggers(enrol_on: Iterable[str]) -> list[str]:
     if invalid:
         raise InvalidTriggers(invalid)
     return triggers
-
-
-def callable_phone(phone: str | None) -> str | None:
-    """The number in E.164 form with separators removed, or None if it cannot be dialled."""
-    if phone is None:
-        return None
-    compact = _PHONE_SEPARATORS.sub("", phone)
-    return compact if _E164.fullmatch(compact) else None
 
 
 def campaigns_to_enrol(campaigns: Iterable[Campaign], *, trigger: str) -> list[str]:

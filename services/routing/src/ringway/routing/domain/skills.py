@@ -1,4 +1,4 @@
-"""Routing rules: plain functions, no I/O."""
+"""Skill and language checks on profiles."""
 
 from __future__ import annotations
 

@@ -1,0 +1,43 @@
+"""Metrics rules: KPI arithmetic, Erlang staffing, forecasting. No I/O, no clock."""
+
+from ringway.metrics.domain.kpis import (
+    MAX_RANGE,
+    IntervalCounts,
+    InvalidRange,
+    KpiRules,
+    Kpis,
+    abandon_rate,
+    abandoned,
+    aht_ms,
+    answered,
+    as_utc,
+    asa_ms,
+    check_range,
+    completed,
+    floor_interval,
+    kpis,
+    queued,
+    ratio,
+    service_level,
+)
+
+__all__ = [
+    "MAX_RANGE",
+    "IntervalCounts",
+    "InvalidRange",
+    "KpiRules",
+    "Kpis",
+    "abandon_rate",
+    "abandoned",
+    "aht_ms",
+    "answered",
+    "as_utc",
+    "asa_ms",
+    "check_range",
+    "completed",
+    "floor_interval",
+    "kpis",
+    "queued",
+    "ratio",
+    "service_level",
+]

@@ -1,0 +1,46 @@
+"""Dialer rules as plain code (no I/O, no clock but an injected one)."""
+
+from ringway.dialer.domain.campaigns import (
+    CONTACT_PENDING,
+    ENROLLING_EVENTS,
+    FROZEN_WHILE_RUNNING,
+    TRANSITIONS,
+    Action,
+    Campaign,
+    CampaignStatus,
+    DialingMode,
+    InvalidTransition,
+    InvalidTriggers,
+    NotStartable,
+    Purpose,
+    campaigns_to_enrol,
+    check_startable,
+    frozen_changes,
+    transition,
+    validate_triggers,
+)
+from ringway.dialer.domain.phones import Callee, InvalidNumber, callable_phone, normalize
+
+__all__ = [
+    "CONTACT_PENDING",
+    "ENROLLING_EVENTS",
+    "FROZEN_WHILE_RUNNING",
+    "TRANSITIONS",
+    "Action",
+    "Callee",
+    "Campaign",
+    "CampaignStatus",
+    "DialingMode",
+    "InvalidNumber",
+    "InvalidTransition",
+    "InvalidTriggers",
+    "NotStartable",
+    "Purpose",
+    "callable_phone",
+    "campaigns_to_enrol",
+    "check_startable",
+    "frozen_changes",
+    "normalize",
+    "transition",
+    "validate_triggers",
+]

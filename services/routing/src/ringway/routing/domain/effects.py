@@ -1,0 +1,153 @@
+"""What a routing decision caused: the service turns each effect into stored state and events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ringway.shared.contracts.agents import AgentState
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A contact entered a queue."""
+
+    contact_id: str
+    queue_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Offered:
+    """A contact was reserved for an agent; `rule`, `step`, `strategy`, `score` say why."""
+
+    contact_id: str
+    agent_id: str
+    queue_id: str
+    reservation_id: str
+    at: float
+    expires_at: float
+    step: int
+    strategy: str
+    score: float
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class OfferEnded:
+    """A reservation ended without an accept: `rejected`, `expired` or `withdrawn`."""
+
+    contact_id: str
+    agent_id: str
+    reservation_id: str
+    outcome: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """An agent accepted the offer."""
+
+    contact_id: str
+    agent_id: str
+    at: float
+    waited_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """The agent put the contact on hold (`on_hold`) or took it back (`resumed`)."""
+
+    contact_id: str
+    agent_id: str
+    on_hold: bool
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Transferred:
+    """The contact left its agent for a queue, or for a named agent."""
+
+    contact_id: str
+    from_agent_id: str
+    queue_id: str
+    to_agent_id: str | None
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Reassigned:
+    """Async work left unanswered past the queue's response limit went back to the queue."""
+
+    contact_id: str
+    agent_id: str
+    reason: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StepAdvanced:
+    """A waiting contact reached an overflow step."""
+
+    contact_id: str
+    queue_id: str
+    step: int
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class WrapUpStarted:
+    """The conversation ended; after-contact work began."""
+
+    contact_id: str
+    agent_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class Completed:
+    """Handling and wrap-up are over."""
+
+    contact_id: str
+    agent_id: str
+    at: float
+    disposition: str | None
+    resolved: bool
+    talk_s: float
+    hold_s: float
+    wrap_up_s: float
+    automatic: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Abandoned:
+    """The customer left (`customer`), or an outbound call found no agent (`connect_limit`)."""
+
+    contact_id: str
+    at: float
+    waited_s: float
+    cause: str
+
+
+@dataclass(frozen=True, slots=True)
+class Closed:
+    """The queue ended the contact: `queue_full`, `max_wait`, `closed_hours`, `callback`."""
+
+    contact_id: str
+    queue_id: str
+    at: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentChanged:
+    """An agent's routing state changed."""
+
+    agent_id: str
+    previous: AgentState
+    state: AgentState
+    reason: str | None
+    at: float
+
+
+Effect = (Queued | Offered | OfferEnded | Accepted | Held | Transferred | Reassigned
+          | StepAdvanced | WrapUpStarted | Completed | Abandoned | Closed | AgentChanged)

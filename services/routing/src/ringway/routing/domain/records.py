@@ -1,0 +1,135 @@
+"""Mutable in-memory records of agents and contacts (slotted: the engine holds many)."""
+
+from __future__ import annotations
+
+from ringway.routing.domain.model import AgentSpec, ContactStatus, Presence
+from ringway.shared.contracts.agents import AgentState
+from ringway.shared.contracts.common import Channel
+
+
+class Slot:
+    """A heap's live-entry counter, so stale entries can be purged in bulk."""
+
+    __slots__ = ("entries", "live")
+
+    def __init__(self) -> None:
+        self.entries: list[tuple[float, float, int, int, object]] = []
+        self.live = 0
+
+
+class AgentRecord:
+    """An agent's routing state: presence, load per channel, the heaps it is in."""
+
+    __slots__ = ("contacts", "free", "idle_since", "last_offer", "load", "missed", "pools",
+                 "presence",
+                 "reason", "slots", "spec", "state", "state_since", "version", "waiting_for_me")
+
+    def __init__(self, spec: AgentSpec, now: float) -> None:
+        self.spec = spec
+        self.presence = Presence.OFFLINE
+        self.reason: str | None = None
+        self.state = AgentState.OFFLINE
+        self.state_since = now
+        self.idle_since = now
+        self.missed = 0
+        self.load: dict[Channel, int] = {}
+        self.contacts: set[str] = set()
+        self.last_offer: dict[str, int] = {}
+        self.pools: tuple[tuple[str, int], ...] = ()
+        self.slots: list[Slot] = []
+        self.version = 0
+        self.waiting_for_me: set[str] = set()
+        self.free: tuple[Channel, ...] = ()
+
+    def invalidate(self) -> None:
+        """Every heap entry of this agent becomes stale."""
+        for slot in self.slots:
+            slot.live -= 1
+        self.slots.clear()
+        self.version += 1
+
+    def free_on(self, channel: Channel) -> bool:
+        """Ready with spare capacity on the channel, as of the last `refresh`."""
+        return channel in self.free
+
+    def refresh(self) -> tuple[Channel, ...]:
+        """Recompute the channels the agent can take now."""
+        self.free = tuple(c for c in self.spec.capacity if self._can_take(c))
+        return self.free
+
+    def _can_take(self, channel: Channel) -> bool:
+        if self.presence is not Presence.READY:
+            return False
+        if self.load.get(channel, 0) >= self.spec.capacity.get(channel, 0):
+            return False
+        if not self.spec.voice_exclusive:
+            return True
+        if channel is Channel.VOICE:
+            return not any(self.load.values())
+        return not self.load.get(Channel.VOICE, 0)
+
+    def occupancy(self) -> float:
+        """Share of total capacity in use."""
+        capacity = sum(self.spec.capacity.values())
+        return sum(self.load.values()) / capacity if capacity else 1.0
+
+    def take(self, channel: Channel, contact_id: str) -> None:
+        """Hold capacity for a contact."""
+        self.load[channel] = self.load.get(channel, 0) + 1
+        self.contacts.add(contact_id)
+
+    def release(self, channel: Channel, contact_id: str) -> None:
+        """Give back capacity held for a contact."""
+        if contact_id in self.contacts:
+            self.contacts.discard(contact_id)
+            self.load[channel] = max(0, self.load.get(channel, 0) - 1)
+
+
+class ContactRecord:
+    """A contact the engine is routing or an agent is handling."""
+
+    __slots__ = ("accepted_at", "agent_id", "arrived_at", "channel", "deadline",
+                 "declined", "enqueued_at", "epoch", "expires_at", "hold_s",
+                 "hold_started_at", "id", "offered_at", "offers", "preferred_agent_id",
+                 "preferred_until", "priority", "queue_id", "responded", "seq", "slot", "status",
+                 "step", "transfers", "version", "wrap_started_at")
+
+    def __init__(self, id: str, queue_id: str, channel: Channel, *, priority: int,
+                 arrived_at: float, enqueued_at: float, seq: int) -> None:
+        self.id = id
+        self.queue_id = queue_id
+        self.channel = channel
+        self.priority = priority
+        self.arrived_at = arrived_at
+        self.enqueued_at = enqueued_at
+        self.seq = seq
+        self.status = ContactStatus.QUEUED
+        self.step = 0
+        self.epoch = 0
+        self.version = 0
+        self.slot: Slot | None = None
+        self.agent_id: str | None = None
+        self.offers = 0
+        self.offered_at: float | None = None
+        self.expires_at: float | None = None
+        self.accepted_at: float | None = None
+        self.hold_started_at: float | None = None
+        self.hold_s = 0.0
+        self.wrap_started_at: float | None = None
+        self.declined: frozenset[str] = frozenset()
+        self.deadline: float | None = None
+        self.preferred_agent_id: str | None = None
+        self.preferred_until: float | None = None
+        self.transfers = 0
+        self.responded = False
+
+    def invalidate(self) -> None:
+        """The contact's heap entry (if any) becomes stale."""
+        if self.slot is not None:
+            self.slot.live -= 1
+            self.slot = None
+        self.version += 1
+
+    def waited(self, now: float) -> float:
+        """Seconds since the original arrival."""
+        return max(0.0, now - self.arrived_at)

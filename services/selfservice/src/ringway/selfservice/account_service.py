@@ -1,0 +1,77 @@
+"""Account reads: balance, ledger, invoices, payments (each read audited)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select
+
+from ringway.selfservice import audit, ownership, tables
+from ringway.selfservice.payments_schemas import (
+    AccountRead,
+    InvoiceRead,
+    LedgerEntryRead,
+    PaymentRead,
+)
+from ringway.selfservice.payments_service import balance_and_pending
+from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
+from ringway.shared.web.auth import Principal
+
+READ_LIMIT = 200
+
+
+async def _open_read(uow: UnitOfWork, principal: Principal, customer_id: str, resource: str,
+                     now: datetime) -> None:
+    await ownership.ensure_exists(uow, customer_id)
+    await audit.record(uow, principal, action="read", resource=resource, resource_id=None,
+                       customer_id=customer_id, at=now)
+
+
+async def account(uow_factory: UnitOfWorkFactory, *, principal: Principal, customer_id: str,
+                  currency: str, now: datetime) -> AccountRead:
+    """What the customer owes and what is pending."""
+    ownership.ensure_may_read(principal, customer_id)
+    i = tables.invoices
+    async with uow_factory() as uow:
+        await _open_read(uow, principal, customer_id, "account", now)
+        balance, pending = await balance_and_pending(uow, customer_id)
+        open_invoices = await uow.session.scalar(select(func.count()).select_from(i).where(
+            i.c.customer_id == customer_id, i.c.status == "open"))
+    return AccountRead(customer_id=customer_id, currency=currency, balance_cents=balance,
+                       pending_cents=pending, open_invoices=int(open_invoices or 0))
+
+
+async def _rows(uow_factory: UnitOfWorkFactory, principal: Principal, customer_id: str,
+                table: Table, order: Any, now: datetime) -> list[dict[str, Any]]:
+    ownership.ensure_may_read(principal, customer_id)
+    async with uow_factory() as uow:
+        await _open_read(uow, principal, customer_id, table.name, now)
+        rows = (await uow.session.execute(select(table).where(
+            table.c.customer_id == customer_id).order_by(order.desc()).limit(READ_LIMIT)
+        )).mappings().all()
+    return [dict(row) for row in rows]
+
+
+async def ledger(uow_factory: UnitOfWorkFactory, *, principal: Principal, customer_id: str,
+                 now: datetime) -> list[LedgerEntryRead]:
+    """Ledger entries, newest first."""
+    t = tables.ledger_entries
+    rows = await _rows(uow_factory, principal, customer_id, t, t.c.id, now)
+    return [LedgerEntryRead.model_validate(r) for r in rows]
+
+
+async def invoices(uow_factory: UnitOfWorkFactory, *, principal: Principal, customer_id: str,
+                   now: datetime) -> list[InvoiceRead]:
+    """Invoices, newest first."""
+    t = tables.invoices
+    rows = await _rows(uow_factory, principal, customer_id, t, t.c.id, now)
+    return [InvoiceRead.model_validate(r) for r in rows]
+
+
+async def payments(uow_factory: UnitOfWorkFactory, *, principal: Principal, customer_id: str,
+                   now: datetime) -> list[PaymentRead]:
+    """Payments, newest first."""
+    t = tables.payments
+    rows = await _rows(uow_factory, principal, customer_id, t, t.c.id, now)
+    return [PaymentRead.model_validate(r) for r in rows]

@@ -1,0 +1,21 @@
+"""The audit log: who read or changed which resource (ids only, never the data)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import insert
+from ulid import ULID
+
+from ringway.selfservice import tables
+from ringway.shared.db.uow import UnitOfWork
+from ringway.shared.web.auth import Principal
+
+
+async def record(uow: UnitOfWork, principal: Principal, *, action: str, resource: str,
+                 resource_id: str | None, customer_id: str | None, at: datetime) -> None:
+    """Add one audit entry inside the caller's transaction."""
+    await uow.session.execute(insert(tables.audit_log).values(
+        id=str(ULID()), at=at, actor=principal.subject[:200],
+        roles=" ".join(sorted(principal.roles))[:100], action=action, resource=resource,
+        resource_id=resource_id, customer_id=customer_id))

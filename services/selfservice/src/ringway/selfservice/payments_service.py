@@ -1,0 +1,191 @@
+"""Account, invoice and payment use cases: the ledger stays consistent, each key charges once."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from ulid import ULID
+
+from ringway.selfservice import audit, idempotency, ownership, tables
+from ringway.selfservice.domain import payments
+from ringway.selfservice.domain.payments import ChargeResult, PaymentStatus
+from ringway.selfservice.idempotency import StoredResponse
+from ringway.selfservice.payments_schemas import (
+    InvoiceCreate,
+    InvoiceRead,
+    PaymentCreate,
+    PaymentRead,
+)
+from ringway.selfservice.provider import PaymentProvider, ProviderTimeout
+from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
+from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
+from ringway.shared.web.auth import Principal
+from ringway.shared.web.problems import PROBLEM_BASE, Conflict, NotFound
+
+
+@dataclass(frozen=True)
+class PaymentContext:
+    """What a payment needs besides the request: the provider and the deployment's terms."""
+
+    provider: PaymentProvider
+    currency: str
+    timeout_s: float
+
+
+async def create_invoice(uow_factory: UnitOfWorkFactory, *, principal: Principal,
+                         customer_id: str, body: InvoiceCreate, currency: str,
+                         now: datetime) -> InvoiceRead:
+    """Bill a customer: an open invoice and a ledger entry that raises the balance."""
+    invoice = InvoiceRead(id=str(ULID()), customer_id=customer_id, amount_cents=body.amount_cents,
+                          currency=currency, description=body.description, status="open",
+                          issued_at=now)
+    async with uow_factory() as uow:
+        await ownership.lock_customer(uow, customer_id)
+        await uow.session.execute(insert(tables.invoices).values(**invoice.model_dump()))
+        await _ledger(uow, customer_id, "invoice", body.amount_cents, invoice.id, now)
+        await audit.record(uow, principal, action="create", resource="invoice",
+                           resource_id=invoice.id, customer_id=customer_id, at=now)
+    return invoice
+
+
+async def _ledger(uow: UnitOfWork, customer_id: str, kind: str, amount: int, reference: str,
+                  now: datetime) -> None:
+    await uow.session.execute(insert(tables.ledger_entries).values(
+        id=str(ULID()), customer_id=customer_id, kind=kind, amount_cents=amount,
+        reference_id=reference, at=now))
+
+
+async def balance_and_pending(uow: UnitOfWork, customer_id: str) -> tuple[int, int]:
+    """What the ledger says is owed, and what pending payments already cover."""
+    le, p = tables.ledger_entries, tables.payments
+    balance = (select(func.coalesce(func.sum(le.c.amount_cents), 0))
+               .where(le.c.customer_id == customer_id).scalar_subquery())
+    pending = (select(func.coalesce(func.sum(p.c.amount_cents), 0))
+               .where(p.c.customer_id == customer_id, p.c.status == PaymentStatus.PENDING)
+               .scalar_subquery())
+    # One statement, one snapshot: a settlement between two reads would count twice.
+    row = (await uow.session.execute(select(balance, pending))).one()
+    return int(row[0]), int(row[1])
+
+
+async def pay(uow_factory: UnitOfWorkFactory, ctx: PaymentContext, *, principal: Principal,
+              customer_id: str, body: PaymentCreate, key: str, now: datetime) -> StoredResponse:
+    """Charge once per Idempotency-Key; a retry gets the first answer."""
+    ownership.ensure_may_act(principal, customer_id)
+    fingerprint = payments.fingerprint(f"payment:{customer_id}", body.model_dump(mode="json"))
+    ident = {"customer_id": customer_id, "key": key}
+    if not await idempotency.claim(uow_factory, fingerprint=fingerprint, now=now, **ident):
+        return await idempotency.replay(uow_factory, fingerprint=fingerprint,
+                                        wait_s=ctx.timeout_s + 5, **ident)
+    try:
+        payment = await _reserve(uow_factory, customer_id, body, ctx.currency, now)
+    except Exception:
+        await idempotency.release(uow_factory, **ident)
+        raise
+    result = await _charge(ctx, payment, body.payment_method_token)
+    return await _settle(uow_factory, principal, payment, result, key, now)
+
+
+async def _reserve(uow_factory: UnitOfWorkFactory, customer_id: str, body: PaymentCreate,
+                   currency: str, now: datetime) -> PaymentRead:
+    async with uow_factory() as uow:
+        # Under the customer's lock, pending payments count as paid: no double payment.
+        await ownership.lock_customer(uow, customer_id)
+        amount = await _amount(uow, customer_id, body)
+        payment = PaymentRead(id=str(ULID()), customer_id=customer_id,
+                              invoice_id=body.invoice_id, amount_cents=amount,
+                              currency=currency, status=PaymentStatus.PENDING, created_at=now)
+        await uow.session.execute(insert(tables.payments).values(**payment.model_dump()))
+    return payment
+
+
+async def _amount(uow: UnitOfWork, customer_id: str, body: PaymentCreate) -> int:
+    balance, pending = await balance_and_pending(uow, customer_id)
+    try:
+        if body.invoice_id is None:
+            return payments.amount_to_pay(requested_cents=body.amount_cents,
+                                          due_cents=balance - pending)
+        invoice = await _invoice(uow, customer_id, body.invoice_id)
+        return payments.amount_for_invoice(
+            requested_cents=body.amount_cents, invoice_cents=invoice.amount_cents,
+            open_=invoice.status == "open" and not await _being_paid(uow, invoice.id),
+            outstanding_cents=balance - pending)
+    except payments.NothingToPay as error:
+        raise Conflict(str(error), code="nothing-to-pay") from None
+
+
+async def _invoice(uow: UnitOfWork, customer_id: str, invoice_id: str) -> Any:
+    t = tables.invoices
+    row = (await uow.session.execute(select(t).where(
+        t.c.id == invoice_id, t.c.customer_id == customer_id))).first()
+    if row is None:
+        raise NotFound("invoice", invoice_id)
+    return row
+
+
+async def _being_paid(uow: UnitOfWork, invoice_id: str) -> bool:
+    p = tables.payments
+    found = await uow.session.scalar(select(p.c.id).where(
+        p.c.invoice_id == invoice_id, p.c.status == PaymentStatus.PENDING).limit(1))
+    return found is not None
+
+
+async def _charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> ChargeResult:
+    try:
+        return await asyncio.wait_for(ctx.provider.charge(
+            payment_id=payment.id, method_token=token, amount_cents=payment.amount_cents,
+            currency=payment.currency), timeout=ctx.timeout_s)
+    except (TimeoutError, ProviderTimeout):
+        return ChargeResult(PaymentStatus.TIMED_OUT)
+
+
+async def _settle(uow_factory: UnitOfWorkFactory, principal: Principal, payment: PaymentRead,
+                  result: ChargeResult, key: str, now: datetime) -> StoredResponse:
+    decided = payment.model_copy(update={"status": result.status, "decided_at": now,
+                                         "decline_code": result.decline_code})
+    response = _response(decided)
+    async with uow_factory() as uow:
+        await ownership.lock_customer(uow, payment.customer_id)
+        await uow.session.execute(update(tables.payments).where(
+            tables.payments.c.id == payment.id).values(
+            status=result.status, provider_ref=result.provider_ref,
+            decline_code=result.decline_code, decided_at=now))
+        if result.status is PaymentStatus.APPROVED:
+            await _book(uow, decided, now)
+        await idempotency.store(uow, customer_id=payment.customer_id, key=key,
+                                response=response)
+        await audit.record(uow, principal, action="pay", resource="payment",
+                           resource_id=payment.id, customer_id=payment.customer_id, at=now)
+        uow.publish(SelfServiceActionCompleted(
+            customer_id=payment.customer_id, session_id=principal.subject, action="payment",
+            outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))
+    return response
+
+
+async def _book(uow: UnitOfWork, payment: PaymentRead, now: datetime) -> None:
+    await _ledger(uow, payment.customer_id, "payment", -payment.amount_cents, payment.id, now)
+    if payment.invoice_id is not None:
+        await uow.session.execute(update(tables.invoices).where(
+            tables.invoices.c.id == payment.invoice_id).values(status="paid",
+                                                               payment_id=payment.id))
+
+
+def _response(payment: PaymentRead) -> StoredResponse:
+    body = payment.model_dump(mode="json")
+    if payment.status == PaymentStatus.APPROVED:
+        return StoredResponse(201, body)
+    if payment.status == PaymentStatus.DECLINED:
+        return StoredResponse(402, _problem(402, "Payment declined", "payment-declined",
+                                            "the provider declined the payment", body))
+    return StoredResponse(504, _problem(504, "Payment provider timed out", "provider-timeout",
+                                        "no answer from the provider; nothing was booked", body))
+
+
+def _problem(status: int, title: str, code: str, detail: str,
+             payment: dict[str, Any]) -> dict[str, Any]:
+    return {"type": PROBLEM_BASE + code, "title": title, "status": status, "detail": detail,
+            "payment": payment}
