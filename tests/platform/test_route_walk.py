@@ -22,7 +22,8 @@ DOCS = {"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 # Every deliberately public endpoint, by service. Adding one means adding it here.
 PUBLIC = {
     "*": {("GET", "/healthz"), ("GET", "/readyz")},
-    "selfservice": {("GET", "/kb/articles"), ("POST", "/auth/login"),
+    "selfservice": {("GET", "/kb/articles"), ("GET", "/kb/articles/{article_id}"),
+                    ("GET", "/kb/categories"), ("POST", "/auth/login"),
                     ("POST", "/auth/refresh")},
     "embedded": {("GET", "/")},
 }

@@ -14,6 +14,7 @@ from ringway.selfservice.app import create_app
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.shared.bus.base import Delivery
 from ringway.shared.bus.inprocess import InProcessBus
+from ringway.shared.contracts.callbacks import TOPIC as CALLBACKS_TOPIC
 from ringway.shared.contracts.selfservice import TOPIC as SELFSERVICE_TOPIC
 from ringway.shared.web.auth import Authenticator
 
@@ -36,7 +37,7 @@ async def running_selfservice(tmp_path: Path, database_url: str) -> AsyncIterato
     async def observe(delivery: Delivery) -> None:
         harness.observed.append(delivery.envelope())
 
-    await bus.subscribe("selfservice-tests-observer", [SELFSERVICE_TOPIC], observe)
+    await bus.subscribe("selfservice-tests-observer", [SELFSERVICE_TOPIC, CALLBACKS_TOPIC], observe)
     async with app.router.lifespan_context(app), harness.client:
         yield harness
     await bus.stop()

@@ -127,6 +127,38 @@ class SelfService:
         created: dict[str, Any] = response.json()
         return created
 
+    async def product(self, sku: str, *, stock: int, price_cents: int = 1999,
+                      name: str = "Boiler X200", **extra: Any) -> dict[str, Any]:
+        """Load a product as the catalogue integration."""
+        response = await self.client.put(
+            f"/catalogue/products/{sku}", headers=self.scoped("catalogue:write"),
+            json={"name": name, "price_cents": price_cents, "stock": stock, **extra})
+        assert response.status_code == 200, response.text
+        loaded: dict[str, Any] = response.json()
+        return loaded
+
+    async def order(self, customer_id: str, *lines: tuple[str, int]) -> httpx.Response:
+        """Place an order as the customer."""
+        return await self.client.post(
+            f"/customers/{customer_id}/orders", headers=self.customer(customer_id),
+            json={"lines": [{"sku": sku, "quantity": quantity} for sku, quantity in lines]})
+
+    async def slot(self, *, capacity: int = 1, hours_ahead: int = 24,
+                   job_type: str = "boiler-repair", area: str = "madrid-north") -> str:
+        """Offer a two-hour slot as the field-service integration; its id."""
+        starts = self.clock.now + timedelta(hours=hours_ahead)
+        response = await self.client.post("/visit-slots", headers=self.scoped("slots:write"), json={
+            "area": area, "job_type": job_type, "starts_at": starts.isoformat(),
+            "ends_at": (starts + timedelta(hours=2)).isoformat(), "capacity": capacity})
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    async def book(self, customer_id: str, slot_id: str) -> httpx.Response:
+        """Book a visit in a slot as the customer."""
+        return await self.client.post(f"/customers/{customer_id}/visits",
+                                       json={"slot_id": slot_id},
+                                       headers=self.customer(customer_id))
+
     async def pay(self, customer_id: str, key: str, **body: Any) -> httpx.Response:
         """POST a payment as the customer with an Idempotency-Key."""
         payload = {"payment_method_token": "pm_visa_4242", **body}

@@ -39,3 +39,32 @@ async def test_parallel_payments_with_different_keys_never_pay_more_than_is_owed
     ledger = (await pg_selfservice.client.get(
         f"/customers/{customer}/ledger", headers=pg_selfservice.customer(customer))).json()
     assert sum(e["amount_cents"] for e in ledger) == 0
+
+
+async def test_parallel_orders_for_the_last_items_never_oversell(
+        pg_selfservice: SelfService) -> None:
+    await pg_selfservice.product("X200", stock=5)
+    await pg_selfservice.product("F-1", stock=100)
+    customers = [(await pg_selfservice.register(f"c{i}@example.com"))["id"] for i in range(4)]
+
+    answers = await asyncio.gather(*(
+        pg_selfservice.order(customers[i % 4], ("F-1", 1), ("X200", 1)) for i in range(30)))
+
+    assert sorted(a.status_code for a in answers) == [201] * 5 + [409] * 25
+    products = (await pg_selfservice.client.get(
+        "/catalogue/products", headers=pg_selfservice.customer(customers[0]))).json()
+    assert {p["sku"]: p["stock"] for p in products} == {"X200": 0, "F-1": 95}
+
+
+async def test_fifty_parallel_bookings_of_the_last_place_make_exactly_one_visit(
+        pg_selfservice: SelfService) -> None:
+    slot = await pg_selfservice.slot(capacity=1)
+    customers = [(await pg_selfservice.register(f"v{i}@example.com"))["id"] for i in range(5)]
+
+    answers = await asyncio.gather(*(pg_selfservice.book(customers[i % 5], slot)
+                                     for i in range(50)))
+
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 49
+    visits = [v for c in customers for v in (await pg_selfservice.client.get(
+        f"/customers/{c}/visits", headers=pg_selfservice.customer(c))).json()]
+    assert [v["slot_id"] for v in visits] == [slot]

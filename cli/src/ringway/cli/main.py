@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from ringway.cli import events, topics
+from ringway.cli import configref, events, topics
 from ringway.cli.migrate import migrate
 from ringway.cli.serve import serve
 from ringway.shared.web.logs import setup_logging
@@ -26,6 +26,7 @@ app.command()(serve)
 app.command()(migrate)
 app.add_typer(topics.app, name="topics")
 app.add_typer(events.app, name="events")
+app.add_typer(configref.app, name="config")
 
 
 @app.callback()

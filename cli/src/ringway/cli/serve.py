@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from ringway.cli.common import chosen_services
+from ringway.cli import exitcodes
+from ringway.cli.common import chosen_services, fail
 from ringway.shared.entry import serve as serve_service
 
 SERVICE_HELP = "routing, dialer, selfservice or metrics."
@@ -16,7 +17,13 @@ def serve(service: Annotated[str, typer.Argument(help=SERVICE_HELP, show_default
     """Run one service on Kafka and PostgreSQL until SIGTERM (the container entrypoint).
 
     Configured by environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, RINGWAY_AUTH_SECRET,
-    PORT (default 8001-8004 by service) ... see docs/configuration.md.
+    PORT (default 8001-8004 by service); see docs/configuration.md. Exit codes: 0 stopped,
+    78 bad configuration (one line naming the variable).
     """
     entry = chosen_services([service])[0]
-    serve_service(entry.settings, entry.create_app, default_port=entry.default_port)
+    try:
+        serve_service(entry.settings, entry.create_app, default_port=entry.default_port)
+    except SystemExit as error:
+        if isinstance(error.code, str):  # shared.entry's one-line configuration error
+            fail(error.code, exitcodes.CONFIG)
+        raise

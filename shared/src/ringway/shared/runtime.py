@@ -18,6 +18,7 @@ from ringway.shared.db.engine import Database
 from ringway.shared.db.migrations import upgrade
 from ringway.shared.db.outbox import OutboxRelay
 from ringway.shared.db.uow import UnitOfWork
+from ringway.shared.leader import Callback, LeaderElector
 from ringway.shared.settings import ServiceSettings
 from ringway.shared.web.app import create_service_app
 from ringway.shared.web.auth import Authenticator
@@ -30,7 +31,7 @@ class ServiceRuntime:
 
     def __init__(self, settings: ServiceSettings, bus: EventBus, *, outbox: Table, inbox: Table,
                  migrations: Path, owns_bus: bool = False,
-                 retry: RetryPolicy | None = None) -> None:
+                 retry: RetryPolicy | None = None, leader_election: bool | None = None) -> None:
         self.settings = settings
         self.bus = bus
         self.owns_bus = owns_bus
@@ -43,6 +44,11 @@ class ServiceRuntime:
                                  poll_interval_s=settings.outbox_poll_interval_s)
         self.routers: list[EventRouter] = []
         self.subscriptions: list[Subscription] = []
+        # Opt-in (argument, or <PREFIX>_LEADER_ELECTION): consumers run on the leader only.
+        self.leader_election = (settings.leader_election if leader_election is None
+                                else leader_election)
+        self.elector: LeaderElector | None = None
+        self._leader_hooks: list[tuple[Callback, Callback]] = []
 
     @property
     def name(self) -> str:
@@ -58,6 +64,16 @@ class ServiceRuntime:
         """Declare an event-type -> handler table consumed under a group (default: the name)."""
         self.routers.append(EventRouter(group or self.name, self.uow, handlers))
 
+    def on_leadership(self, start: Callback, stop: Callback) -> None:
+        """Run `start` on becoming the active instance (rebuild in-memory state from the
+        database there), `stop` on stepping down. Without leader election: at start and stop."""
+        self._leader_hooks.append((start, stop))
+
+    @property
+    def is_leader(self) -> bool:
+        """True on the active instance (always, without leader election)."""
+        return self.elector is None or self.elector.is_leader
+
     async def start(self, *, migrate: bool = True) -> None:
         """Migrate, start the relay and join the consumer groups."""
         if self.db.is_sqlite:
@@ -70,17 +86,44 @@ class ServiceRuntime:
             if ensure is not None:
                 await ensure(list(TOPICS.values()))
         self.relay.start()
+        if self.leader_election and self.db.is_postgres:
+            self.elector = LeaderElector(
+                self.settings.resolved_database_url, f"{self.name}:{self.db.schema}",
+                on_elected=self._lead, on_demoted=self._stand_by,
+                interval_s=self.settings.leader_election_interval_s)
+            await self.elector.start()
+        else:
+            await self._lead()
+        log.info("service started", extra={"service": self.name})
+
+    async def _lead(self) -> None:
+        """Become the active instance: leader hooks first, then join the consumer groups."""
+        for start, _stop in self._leader_hooks:
+            await start()
         for router in self.routers:
             self.subscriptions.append(
                 await self.bus.subscribe(router.group, router.topics, router, retry=self.retry)
             )
-        log.info("service started", extra={"service": self.name})
+
+    async def _stand_by(self) -> None:
+        """Lost the lock: drop consumers at once (uncommitted records go to the new leader)."""
+        subscriptions, self.subscriptions = self.subscriptions, []
+        for subscription in subscriptions:
+            await subscription.abort()
+        for _start, stop in reversed(self._leader_hooks):
+            await stop()
 
     async def stop(self) -> None:
         """Leave the groups, flush the outbox, close the bus (if owned) and the engine."""
         for subscription in self.subscriptions:
             await subscription.stop()
         self.subscriptions = []
+        if self.elector is not None:
+            await self.elector.stop()
+            self.elector = None
+        else:
+            for _start, stop in reversed(self._leader_hooks):
+                await stop()
         await self.relay.stop()
         if self.owns_bus:
             await self.bus.stop()
@@ -89,11 +132,16 @@ class ServiceRuntime:
     async def readiness(self) -> dict[str, bool]:
         """Database reachable, bus reachable, no stalled consumer."""
         status = await self.bus.status()
-        return {
+        checks = {
             "database": await self.db.ping(),
             "bus": status.reachable,
             "consumers": all(s.healthy() for s in self.subscriptions),
         }
+        if self.elector is not None:
+            # The key names the role ("leader" or "standby"); a standby is ready: it serves
+            # HTTP from the database, and rolling updates need it ready.
+            checks[self.elector.role] = self.elector.healthy()
+        return checks
 
 
 def current_runtime(request: Request) -> ServiceRuntime:

@@ -50,13 +50,23 @@ class ServiceSettings(BaseSettings):
         description="Bootstrap admin API key (>= 24 chars). The embedded mode makes one if unset.",
     )
     log_level: str = Field(
-        default="INFO", validation_alias=AliasChoices("RINGWAY_LOG_LEVEL", "log_level")
+        default="INFO", validation_alias=AliasChoices("RINGWAY_LOG_LEVEL", "log_level"),
+        description="Log level: DEBUG, INFO, WARNING or ERROR (logs are JSON lines).",
     )
     outbox_poll_interval_s: float = Field(
         default=1.0, gt=0, description="Safety-net polling of the outbox between commit nudges."
     )
     consumer_stall_timeout_s: float = Field(
         default=30.0, gt=0, description="A consumer that makes no progress this long is restarted."
+    )
+    leader_election: bool = Field(
+        default=False,
+        description="Run this service's consumers (and engine) on one instance at a time: a "
+        "PostgreSQL advisory lock elects the leader, other replicas stand by and take over.",
+    )
+    leader_election_interval_s: float = Field(
+        default=2.0, gt=0,
+        description="How often the standby tries the lock and the leader's watchdog checks it.",
     )
 
     @model_validator(mode="before")

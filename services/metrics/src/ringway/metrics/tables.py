@@ -22,6 +22,89 @@ interval_stats = Table(
     Column("wait_ms_total", BigInteger, nullable=False),
     Column("handled", Integer, nullable=False),
     Column("handle_ms_total", BigInteger, nullable=False),
+    # Added in 0002: the full inbound KPI set (docs/metrics/kpis.md).
+    Column("short_abandoned", Integer, nullable=False, server_default="0"),
+    Column("abandoned_within_sl", Integer, nullable=False, server_default="0"),
+    Column("abandon_wait_ms_total", BigInteger, nullable=False, server_default="0"),
+    Column("longest_wait_ms", BigInteger, nullable=False, server_default="0"),
+    Column("talk_ms_total", BigInteger, nullable=False, server_default="0"),
+    Column("hold_ms_total", BigInteger, nullable=False, server_default="0"),
+    Column("wrap_up_ms_total", BigInteger, nullable=False, server_default="0"),
+    Column("transfers", Integer, nullable=False, server_default="0"),
+    Column("resolved", Integer, nullable=False, server_default="0"),
+    Column("repeats", Integer, nullable=False, server_default="0"),
+)
+
+# Per agent: what each agent answered and handled, in the interval of the event.
+agent_stats = Table(
+    "agent_stats",
+    metadata,
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("agent_id", String(100), primary_key=True),
+    Column("queue_id", String(100), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("answered", Integer, nullable=False),
+    Column("handled", Integer, nullable=False),
+    Column("talk_ms_total", BigInteger, nullable=False),
+    Column("hold_ms_total", BigInteger, nullable=False),
+    Column("wrap_up_ms_total", BigInteger, nullable=False),
+)
+
+# Milliseconds each agent spent in each state (and not-ready reason; "" for none), split at
+# interval boundaries.
+agent_state_time = Table(
+    "agent_state_time",
+    metadata,
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("agent_id", String(100), primary_key=True),
+    Column("state", String(20), primary_key=True),
+    Column("reason", String(100), primary_key=True),
+    Column("ms", BigInteger, nullable=False),
+)
+
+# The state each agent is in since when: the open end of its state timeline.
+agent_presence = Table(
+    "agent_presence",
+    metadata,
+    Column("agent_id", String(100), primary_key=True),
+    Column("state", String(20), nullable=False),
+    Column("reason", String(100), nullable=False),
+    Column("since", UtcDateTime(), nullable=False),
+)
+
+# Contacts per reason, the input of the contact-reasons breakdown.
+reason_stats = Table(
+    "reason_stats",
+    metadata,
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("queue_id", String(100), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("reason", String(100), primary_key=True),
+    Column("offered", Integer, nullable=False),
+    Column("handled", Integer, nullable=False),
+    Column("resolved", Integer, nullable=False),
+)
+
+# Contacts seen, to tell a transfer (queued again) from a new contact, and the last handled
+# contact per customer and reason for first-contact resolution. Ids only, nothing personal.
+contact_seen = Table(
+    "contact_seen",
+    metadata,
+    Column("contact_id", String(100), primary_key=True),
+    Column("queue_id", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("queued_at", UtcDateTime(), nullable=False),
+)
+
+last_contact = Table(
+    "last_contact",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("reason", String(100), primary_key=True),
+    Column("contact_id", String(100), nullable=False),
+    Column("queue_id", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("completed_at", UtcDateTime(), nullable=False),
 )
 
 selfservice_stats = Table(

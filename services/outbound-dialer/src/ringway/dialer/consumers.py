@@ -5,11 +5,14 @@ from __future__ import annotations
 from ringway.dialer import enrolment
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.phones import InvalidNumber, normalize
+from ringway.dialer.domain.retries import Outcome
 from ringway.dialer.enrolment import TOP_PRIORITY, Enrolment
+from ringway.dialer.outcomes import disposition_of, finish_attempt, track_agent
 from ringway.shared.consumers import EventHandler
+from ringway.shared.contracts.agents import AgentStateChanged
 from ringway.shared.contracts.callbacks import CallbackRequested
 from ringway.shared.contracts.common import Direction
-from ringway.shared.contracts.contacts import ContactCompleted
+from ringway.shared.contracts.contacts import ContactAbandoned, ContactCompleted
 from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered, VisitCompleted
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
@@ -33,8 +36,11 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
 
     async def on_contact_completed(uow: UnitOfWork, event: ContactCompleted,
                                    envelope: Envelope) -> None:
-        # Only an unresolved inbound contact calls for a follow-up; outbound results are
-        # the dialer's own calls coming back.
+        if event.direction is Direction.OUTBOUND and event.attempt_id:
+            await finish_attempt(ctx, uow, event.attempt_id, Outcome.CONNECTED,
+                                 event.completed_at, disposition_of(event.disposition))
+            return
+        # Only an unresolved inbound contact calls for a follow-up.
         if event.resolved or event.direction is not Direction.INBOUND or not event.customer_id:
             return
         await _enrol_known(ctx, uow, event.customer_id, envelope.type,
@@ -55,6 +61,17 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
                 {"callback_id": event.callback_id, "reason": event.reason,
                  "queue_id": event.queue_id})))
 
+    async def on_contact_abandoned(uow: UnitOfWork, event: ContactAbandoned,
+                                   envelope: Envelope) -> None:
+        # No agent within the connect limit: an abandoned call, counted against the cap.
+        if event.direction is Direction.OUTBOUND and event.attempt_id:
+            await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,
+                                 event.abandoned_at)
+
+    async def on_agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
+                                     envelope: Envelope) -> None:
+        await track_agent(uow, event.agent_id, event.state.value, event.changed_at)
+
     async def on_customer_erased(uow: UnitOfWork, event: CustomerErased,
                                  envelope: Envelope) -> None:
         await enrolment.erase_customer(uow, event.customer_id)
@@ -65,6 +82,8 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         ContactCompleted.event_type: on_contact_completed,
         CallbackRequested.event_type: on_callback_requested,
         CustomerErased.event_type: on_customer_erased,
+        ContactAbandoned.event_type: on_contact_abandoned,
+        AgentStateChanged.event_type: on_agent_state_changed,
     }
 
 

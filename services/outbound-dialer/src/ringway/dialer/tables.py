@@ -157,4 +157,13 @@ customer_directory = Table(
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 
+# 0004: routing's agents as the dialer sees them (agent.state_changed), for pacing.
+agent_states = Table(
+    "agent_states",
+    metadata,
+    Column("agent_id", String(64), primary_key=True),
+    Column("state", String(20), nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

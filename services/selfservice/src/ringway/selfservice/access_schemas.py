@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 
-ScopeName = Literal["visits:complete", "catalogue:write", "slots:write", "billing:write"]
+ScopeName = Literal[
+    "visits:complete", "catalogue:write", "slots:write", "billing:write", "orders:write"]
 
 
 class LoginRequest(BaseModel):
@@ -53,7 +54,7 @@ class IntegrationKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200, examples=["field-service-eu"])
-    scopes: list[ScopeName] = Field(min_length=1, max_length=4, examples=[["visits:complete"]])
+    scopes: list[ScopeName] = Field(min_length=1, max_length=5, examples=[["visits:complete"]])
 
 
 class IntegrationKeyRead(BaseModel):

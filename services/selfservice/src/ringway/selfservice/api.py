@@ -6,25 +6,20 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ringway.selfservice import service
+from ringway.selfservice import erasure_service, service
 from ringway.selfservice.deps import (
     CustomerReader,
     Integration,
     Now,
     State,
-    Supervisor,
     reject_card_data,
 )
 from ringway.selfservice.schemas import (
-    LANGUAGE_TAG,
     CustomerContactRead,
     CustomerCreate,
     CustomerRead,
-    KbArticleCreate,
-    KbArticleRead,
 )
 from ringway.shared.runtime import Runtime
-from ringway.shared.web.auth import public
 
 router = APIRouter(dependencies=[Depends(reject_card_data)])
 
@@ -57,20 +52,8 @@ async def list_customer_contacts(customer_id: str, rt: Runtime, principal: Custo
                                                 customer_id=customer_id, limit=limit)
 
 
-@router.get("/kb/articles", tags=["knowledge base"], response_model=list[KbArticleRead],
-            dependencies=[Depends(public)])
-async def search_articles(
-    rt: Runtime,
-    q: Annotated[str | None, Query(max_length=200, description="Text to find, any case.")] = None,
-    language: Annotated[str | None, Query(max_length=16, pattern=LANGUAGE_TAG)] = None,
-    limit: Limit = 50,
-) -> list[KbArticleRead]:
-    """Search the knowledge base (public: no credentials needed)."""
-    return await service.search_articles(rt.uow, q=q, language=language, limit=limit)
-
-
-@router.post("/kb/articles", tags=["knowledge base"], status_code=201,
-             response_model=KbArticleRead)
-async def create_article(body: KbArticleCreate, rt: Runtime, _: Supervisor) -> KbArticleRead:
-    """Add a knowledge-base article."""
-    return await service.create_article(rt.uow, body=body)
+@router.delete("/customers/{customer_id}", tags=["customers"], status_code=204)
+async def erase_customer(customer_id: str, rt: Runtime, now: Now, principal: Customer) -> None:
+    """Erase the customer's personal data (the customer, or an admin on their behalf)."""
+    await erasure_service.erase_customer(rt.uow, principal=principal, customer_id=customer_id,
+                                         now=now)

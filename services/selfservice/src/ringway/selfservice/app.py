@@ -13,10 +13,14 @@ from ringway.selfservice.api import router
 from ringway.selfservice.consumers import HANDLERS
 from ringway.selfservice.deps import SelfServiceState
 from ringway.selfservice.domain.access import Clock
+from ringway.selfservice.help_api import router as help_router
+from ringway.selfservice.kb_api import router as kb_router
+from ringway.selfservice.orders_api import router as orders_router
 from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.payments_api import router as payments_router
 from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
 from ringway.selfservice.settings import SelfServiceSettings
+from ringway.selfservice.visits_api import router as visits_router
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
@@ -37,7 +41,8 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
         description="The secure customer-facing API: customers, their contact history and "
         "the knowledge base.",
         authenticator=authenticator,
-        routers=[access_router, router, payments_router],
+        routers=[access_router, router, payments_router, orders_router,
+                 visits_router, kb_router, help_router],
         openapi_tags=[
             {"name": "customers", "description": "Customer accounts and their contact history."},
             {"name": "knowledge base",

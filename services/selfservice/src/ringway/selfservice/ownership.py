@@ -26,7 +26,8 @@ def ensure_may_act(principal: Principal, customer_id: str) -> None:
 async def ensure_exists(uow: UnitOfWork, customer_id: str) -> None:
     """404 unless the customer exists."""
     found = await uow.session.scalar(
-        select(tables.customers.c.id).where(tables.customers.c.id == customer_id))
+        select(tables.customers.c.id).where(tables.customers.c.id == customer_id,
+                                            tables.customers.c.erased_at.is_(None)))
     if found is None:
         raise NotFound("customer", customer_id)
 
@@ -35,6 +36,7 @@ async def lock_customer(uow: UnitOfWork, customer_id: str) -> None:
     """Serialize money and booking decisions per customer (a row lock; SQLite's write lock)."""
     c = tables.customers
     result = await uow.session.execute(
-        update(c).where(c.c.id == customer_id).values(country=c.c.country))
+        update(c).where(c.c.id == customer_id, c.c.erased_at.is_(None))
+        .values(country=c.c.country))
     if getattr(result, "rowcount", 0) != 1:
         raise NotFound("customer", customer_id)

@@ -85,3 +85,5 @@ class KbArticleRead(BaseModel):
     body: str
     category: str | None
     created_at: UtcDatetime
+    helpful_yes: int = Field(default=0, description="Readers who found it helpful.")
+    helpful_no: int = 0

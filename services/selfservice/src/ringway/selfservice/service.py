@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from sqlalchemy import Select, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
@@ -15,8 +15,6 @@ from ringway.selfservice.schemas import (
     CustomerContactRead,
     CustomerCreate,
     CustomerRead,
-    KbArticleCreate,
-    KbArticleRead,
 )
 from ringway.shared.contracts.contacts import ContactQueued
 from ringway.shared.contracts.selfservice import CustomerRegistered, SelfServiceActionCompleted
@@ -25,7 +23,9 @@ from ringway.shared.web.auth import Principal
 from ringway.shared.web.problems import Conflict, NotFound, ProblemError
 
 # Every customer column but the password hash: reads can never return it.
-_CUSTOMER_COLUMNS = [c for c in tables.customers.c if c.name != "password_hash"]
+_CUSTOMER_COLUMNS = [c for c in tables.customers.c if c.name not in {"password_hash",
+                                                                       "erased_at"}]
+_LIVE = tables.customers.c.erased_at.is_(None)
 _PROJECTED = ("customer_id", "channel", "queue_id", "reason", "status", "arrived_at")
 
 
@@ -93,7 +93,7 @@ async def get_customer(uow_factory: UnitOfWorkFactory, *, principal: Principal,
     _ensure_may_read(principal, customer_id)
     async with uow_factory() as uow:
         row = (await uow.session.execute(
-            select(*_CUSTOMER_COLUMNS).where(tables.customers.c.id == customer_id)
+            select(*_CUSTOMER_COLUMNS).where(tables.customers.c.id == customer_id, _LIVE)
         )).mappings().first()
         if row is None:
             raise NotFound("customer", customer_id)
@@ -109,7 +109,7 @@ async def list_customer_contacts(uow_factory: UnitOfWorkFactory, *, principal: P
     t = tables.customer_contacts
     async with uow_factory() as uow:
         if await uow.session.scalar(select(tables.customers.c.id)
-                                    .where(tables.customers.c.id == customer_id)) is None:
+                                    .where(tables.customers.c.id == customer_id, _LIVE)) is None:
             raise NotFound("customer", customer_id)
         rows = (await uow.session.execute(
             select(t).where(t.c.customer_id == customer_id)
@@ -137,33 +137,3 @@ async def record_contact(uow: UnitOfWork, event: ContactQueued) -> None:
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=[t.c.contact_id],
         set_={name: statement.excluded[name] for name in _PROJECTED}))
-
-
-async def create_article(uow_factory: UnitOfWorkFactory, *, body: KbArticleCreate) -> KbArticleRead:
-    """Add a knowledge-base article."""
-    article = KbArticleRead(
-        id=str(ULID()), language=domain.normalize_language(body.language), title=body.title,
-        body=body.body, category=body.category, created_at=datetime.now(UTC))
-    async with uow_factory() as uow:
-        await uow.session.execute(insert(tables.kb_articles).values(**article.model_dump()))
-    return article
-
-
-async def search_articles(uow_factory: UnitOfWorkFactory, *, q: str | None,
-                          language: str | None, limit: int) -> list[KbArticleRead]:
-    """Articles whose title or body contains `q` (any case), newest first."""
-    async with uow_factory() as uow:
-        rows = (await uow.session.execute(_article_query(q, language, limit))).mappings().all()
-    return [KbArticleRead.model_validate(dict(row)) for row in rows]
-
-
-def _article_query(q: str | None, language: str | None, limit: int) -> Select[tuple[object, ...]]:
-    t = tables.kb_articles
-    query = select(t).order_by(t.c.created_at.desc(), t.c.id.desc()).limit(limit)
-    if language is not None:
-        query = query.where(t.c.language == domain.normalize_language(language))
-    text = domain.search_text(q)
-    if text is not None:
-        query = query.where(or_(t.c.title.icontains(text, autoescape=True),
-                                t.c.body.icontains(text, autoescape=True)))
-    return query

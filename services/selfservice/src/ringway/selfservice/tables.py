@@ -2,13 +2,18 @@
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
+    Date,
+    Float,
+    Index,
     Integer,
     MetaData,
     PrimaryKeyConstraint,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 
 from ringway.shared.db.outbox import add_outbox_tables
@@ -27,6 +32,8 @@ customers = Table(
     Column("language", String(16), nullable=False),
     Column("password_hash", String(255), nullable=False),  # argon2id, never leaves the service
     Column("created_at", UtcDateTime(), nullable=False),
+    # Set by erasure: the row stays (ids in the ledger point at it) with nothing personal left.
+    Column("erased_at", UtcDateTime(), nullable=True),
 )
 
 # Projection of routing's contacts that carry a customer id: the customer's contact history.
@@ -51,6 +58,27 @@ kb_articles = Table(
     Column("body", Text, nullable=False),
     Column("category", String(100), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("helpful_yes", Integer, nullable=False, server_default="0"),
+    Column("helpful_no", Integer, nullable=False, server_default="0"),
+)
+
+# The search index we maintain ourselves, so it works alike on PostgreSQL and SQLite.
+kb_terms = Table(
+    "kb_terms",
+    metadata,
+    Column("article_id", String(26), nullable=False),
+    Column("term", String(80), nullable=False, index=True),
+    Column("weight", Float, nullable=False),
+    PrimaryKeyConstraint("article_id", "term"),
+)
+
+# A category answers the questions behind a contact reason (routing's reason codes).
+kb_categories = Table(
+    "kb_categories",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("title", String(200), nullable=False),
+    Column("contact_reason", String(100), nullable=True, index=True),
 )
 
 # Refresh tokens by digest: a stolen database yields no usable token.
@@ -152,6 +180,106 @@ idempotency_keys = Table(
     Column("response", Text, nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     PrimaryKeyConstraint("customer_id", "key"),
+)
+
+products = Table(
+    "products",
+    metadata,
+    Column("sku", String(40), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("description", Text, nullable=False),
+    Column("price_cents", BigInteger, nullable=False),
+    Column("stock", Integer, nullable=False),  # reserved by conditional decrements only
+    Column("warranty_months", Integer, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("total_cents", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("placed_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", String(26), nullable=False),
+    Column("sku", String(40), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_cents", BigInteger, nullable=False),
+    PrimaryKeyConstraint("order_id", "sku"),
+)
+
+# Products bought elsewhere, registered for their warranty; a serial is registered once.
+purchases = Table(
+    "purchases",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("sku", String(40), nullable=False),
+    Column("serial_number", String(64), nullable=False),
+    Column("purchased_on", Date, nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("warranty_until", Date, nullable=False),
+    Column("registered_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("sku", "serial_number", name="uq_purchases_sku_serial"),
+)
+
+# Capacity per slot; `booked` moves only by conditional updates, so it never exceeds it.
+visit_slots = Table(
+    "visit_slots",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("area", String(40), nullable=False),
+    Column("job_type", String(40), nullable=False),
+    Column("starts_at", UtcDateTime(), nullable=False),
+    Column("ends_at", UtcDateTime(), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    Column("booked", Integer, nullable=False),
+    Index("ix_visit_slots_area_job_start", "area", "job_type", "starts_at"),
+)
+
+visits = Table(
+    "visits",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("slot_id", String(26), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("booked_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Written requests; routing turns each into a non-voice contact from the event.
+support_requests = Table(
+    "support_requests",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("channel", String(20), nullable=False),
+    Column("reason", String(100), nullable=True),
+    Column("subject", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("opened_at", UtcDateTime(), nullable=False),
+)
+
+callback_requests = Table(
+    "callback_requests",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("customer_id", String(26), nullable=False, index=True),
+    Column("phone", String(20), nullable=False),  # E.164
+    Column("reason", String(100), nullable=True),
+    Column("requested_for", UtcDateTime(), nullable=True),
+    Column("created_at", UtcDateTime(), nullable=False),
 )
 
 outbox, inbox = add_outbox_tables(metadata)

@@ -75,8 +75,11 @@ def erlang_c_figures(agents: int, load: float, aht_s: float, threshold_s: float,
 
 
 def erlang_a_figures(agents: int, load: float, aht_s: float, patience_s: float,
-                     threshold_s: float, blocking: float | None = None) -> QueueFigures:
+                     threshold_s: float, blocking: float | None = None, *,
+                     with_asa: bool = True) -> QueueFigures:
     """M/M/n+M: waiting, SL (answered within threshold / offered), ASA of answered, abandons.
+
+    `with_asa=False` skips the ASA (reported as NaN) where a search does not need it.
 
     With x = n·patience/AHT and y = load·patience/AHT, the waiting states have weights
     r_i = prod_{k<=i} y/(x+k) relative to n busy agents. A contact finding i others waiting is
@@ -96,9 +99,7 @@ def erlang_a_figures(agents: int, load: float, aht_s: float, patience_s: float,
     p_abandon = float(np.dot(weights, 1.0 - answered_share))
     within = _answered_within(x, threshold_s / patience_s, log_r.size)
     level = (1.0 - p_wait) + float(np.dot(weights, answered_share * within))
-    waits = _mean_answered_wait(x, log_r.size) * patience_s
-    answered_waiting = float(np.dot(weights, answered_share * waits))
-    asa = answered_waiting / (1.0 - p_abandon) if p_abandon < 1.0 else math.inf
+    asa = _asa(weights, answered_share, x, p_abandon) * patience_s if with_asa else math.nan
     occupancy = load * (1.0 - p_abandon) / agents
     return QueueFigures(agents, p_wait, min(level, 1.0), asa, occupancy, p_abandon)
 
@@ -136,7 +137,12 @@ def _answered_within(x: float, t_over_patience: float, count: int) -> Floats:
     return result
 
 
-def _mean_answered_wait(x: float, count: int) -> Floats:
-    """E[wait; answered | i waiting ahead] / (x/(x+i+1)) in patience units: sum 1/(x+k)."""
-    result: Floats = np.cumsum(1.0 / (x + np.arange(1, count + 1, dtype=np.float64)))
-    return result
+def _asa(weights: Floats, answered_share: Floats, x: float, p_abandon: float) -> float:
+    """Mean wait of answered contacts in patience units.
+
+    E[wait; answered | i waiting ahead] = x/(x+i+1) · sum_{k=1}^{i+1} 1/(x+k).
+    """
+    if p_abandon >= 1.0:
+        return math.inf
+    waits = np.cumsum(1.0 / (x + np.arange(1, weights.size + 1, dtype=np.float64)))
+    return float(np.dot(weights, answered_share * waits)) / (1.0 - p_abandon)

@@ -148,17 +148,17 @@ def required_erlang_a(workload: Workload, targets: Targets) -> Requirement:
     top = max(1, _c_search(load, workload.aht_s, replace(targets, max_abandon=None)).agents)
     table = erlang_b_table(top, load)
 
-    def at(agents: int) -> QueueFigures:
+    def at(agents: int, with_asa: bool = targets.asa_s is not None) -> QueueFigures:
         while len(table) <= agents:
             n = len(table)
             table.append(load * table[-1] / (n + load * table[-1]))
         return erlang_a_figures(agents, load, workload.aht_s, patience, targets.threshold_s,
-                                table[agents])
+                                table[agents], with_asa=with_asa)
 
-    return _requirement(Model.ERLANG_A, load, _bisect(at, top, targets), targets)
+    return _requirement(Model.ERLANG_A, load, at(_bisect(at, top, targets), True), targets)
 
 
-def _bisect(at: Callable[[int], QueueFigures], top: int, targets: Targets) -> QueueFigures:
+def _bisect(at: Callable[[int], QueueFigures], top: int, targets: Targets) -> int:
     # The figures improve with every agent added, so the answer is found by bisection once
     # `top` (the Erlang C answer, doubled if ever needed) meets the targets.
     while not meets(at(top), targets):
@@ -171,7 +171,7 @@ def _bisect(at: Callable[[int], QueueFigures], top: int, targets: Targets) -> Qu
             high = middle
         else:
             low = middle
-    return at(high)
+    return high
 
 
 def _requirement(model: Model, load: float, figures: QueueFigures,

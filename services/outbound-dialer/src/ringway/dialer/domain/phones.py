@@ -33,22 +33,22 @@ class Callee:
 
 def normalize(raw: str | None, default_region: str | None = None) -> tuple[str, str | None]:
     """(E.164, ISO region) of `raw`; national formats need `default_region`."""
-    number = _parse(raw, default_region)
-    return (phonenumbers.format_number(number, PhoneNumberFormat.E164),
-            phonenumbers.region_code_for_number(number))
+    number, region = _parse_with_region(raw, default_region)
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164), region
 
 
 def parse_callee(raw: str | None, default_region: str | None = None, *,
                  address_zone: str | None = None, address_country: str | None = None) -> Callee:
     """A Callee from raw input, parsed once (list uploads parse millions)."""
-    number = _parse(raw, default_region)
+    number, region = _parse_with_region(raw, default_region)
     phone = phonenumbers.format_number(number, PhoneNumberFormat.E164)
-    region = phonenumbers.region_code_for_number(number)
-    return Callee(phone, region, zones_for(phone, region=region, address_zone=address_zone,
-                                           address_country=address_country))
+    if valid_zone(address_zone):
+        return Callee(phone, region, (str(address_zone),))
+    return Callee(phone, region, _narrow(_zones_of(number), address_country, region))
 
 
-def _parse(raw: str | None, default_region: str | None) -> phonenumbers.PhoneNumber:
+def _parse_with_region(raw: str | None,
+                       default_region: str | None) -> tuple[phonenumbers.PhoneNumber, str | None]:
     text = (raw or "").strip()
     if not text:
         raise InvalidNumber("missing_phone", "no phone number")
@@ -58,9 +58,11 @@ def _parse(raw: str | None, default_region: str | None) -> phonenumbers.PhoneNum
         number = phonenumbers.parse(text, default_region)
     except NumberParseException as error:
         raise InvalidNumber("unparseable_phone", str(error)) from None
-    if not phonenumbers.is_valid_number(number):
+    # The region lookup is the costly part (+1 spans 25 countries): do it once.
+    region = phonenumbers.region_code_for_number(number)
+    if region is None or not phonenumbers.is_valid_number_for_region(number, region):
         raise InvalidNumber("invalid_phone", "not a valid number for its country")
-    return number
+    return number, region
 
 
 def callable_phone(phone: str | None, default_region: str | None = None) -> str | None:
@@ -92,7 +94,11 @@ def zones_for(phone: str, *, region: str | None = None, address_zone: str | None
     explicit = valid_zone(address_zone)
     if explicit:
         return (explicit,)
-    by_number = _number_zones(phone)
+    return _narrow(_number_zones(phone), address_country, region)
+
+
+def _narrow(by_number: tuple[str, ...], address_country: str | None,
+            region: str | None) -> tuple[str, ...]:
     if len(by_number) <= 1:
         return by_number or _country_zones(address_country or region)
     narrowed = _country_zones(address_country)
@@ -112,8 +118,18 @@ def _number_zones(phone: str) -> tuple[str, ...]:
         number = phonenumbers.parse(phone, None)
     except NumberParseException:
         return ()
-    zones = tuple(z for z in number_zones.time_zones_for_number(number) if z != UNKNOWN_ZONE)
-    return tuple(z for z in zones if valid_zone(z))
+    return _zones_of(number)
+
+
+def _zones_of(number: phonenumbers.PhoneNumber) -> tuple[str, ...]:
+    # The prefix lookup alone: numbers that name no place fall back to the country's zones,
+    # as time_zones_for_number would after a costly number-type check.
+    return _known_zones(tuple(number_zones.time_zones_for_geographical_number(number)))
+
+
+@lru_cache(maxsize=4096)
+def _known_zones(zones: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(z for z in zones if z != UNKNOWN_ZONE and valid_zone(z))
 
 
 @lru_cache(maxsize=512)

@@ -16,7 +16,7 @@ from ringway.routing.domain.model import (
     Presence,
     QueueSpec,
 )
-from ringway.routing.domain.records import AgentRecord, ContactRecord
+from ringway.routing.domain.records import AgentRecord, ContactRecord, Pool
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
@@ -76,20 +76,21 @@ class EngineCore:
 
     # ---- agents in pools -----------------------------------------------------------------
 
-    def pools_of(self, agent: AgentRecord) -> tuple[tuple[str, int], ...]:
+    def pools_of(self, agent: AgentRecord) -> tuple[Pool, ...]:
         """Every (queue, step) whose contacts this agent may take."""
         spec = agent.spec
         relevant = set(spec.queues)
         for queue_id in spec.queues:
             relevant |= self.backing.get(queue_id, set())
-        pools = []
+        pools: list[Pool] = []
         for queue_id in sorted(relevant):
             queue = self.queues.get(queue_id)
             for step in range(queue.steps if queue else 0):
                 assert queue is not None
+                requirement = queue.requirement_at(step)
                 if (spec.queues & queue.pools_at(step)
-                        and queue.requirement_at(step).met_by(spec.skills, spec.languages)):
-                    pools.append((queue_id, step))
+                        and requirement.met_by(spec.skills, spec.languages)):
+                    pools.append((queue, step, float(requirement.score(spec.skills))))
         return tuple(pools)
 
     def reindex(self, agent: AgentRecord) -> None:
@@ -99,11 +100,11 @@ class EngineCore:
         free = agent.refresh()
         if not free:
             return
-        for queue_id, step in agent.pools:
-            queue = self.queues[queue_id]
+        push = self.agent_index.push
+        for queue, step, skill in agent.pools:
             for channel in free:
-                if queue.accepts(channel):
-                    self.agent_index.push(queue, step, channel, agent)
+                if not queue.channels or channel in queue.channels:
+                    push(queue, step, channel, agent, skill)
 
     def derive_state(self, agent: AgentRecord) -> AgentState:
         """Routing state: offline, else reserved > busy > wrap-up, else the chosen presence."""
@@ -190,12 +191,11 @@ class EngineCore:
         best: ContactRecord | None = None
         best_key: tuple[float, float, float, int] | None = None
         free = agent.free
-        for queue_id, step in agent.pools:
-            queue = self.queues[queue_id]
+        for queue, step, _ in agent.pools:
             for channel in free:
-                if not queue.accepts(channel):
+                if queue.channels and channel not in queue.channels:
                     continue
-                contact = self.contact_index.best(queue_id, channel, step, agent.spec.id)
+                contact = self.contact_index.best(queue.id, channel, step, agent.spec.id)
                 if contact is None:
                     continue
                 key = (-queue.priority, -contact.priority, contact.arrived_at, contact.seq)

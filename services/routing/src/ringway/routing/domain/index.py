@@ -54,17 +54,17 @@ def _best(slot: Slot | None, skip: Callable[[R], bool]) -> R | None:
     return found
 
 
-def strategy_key(queue: QueueSpec, step: int, agent: AgentRecord,
-                 channel: Channel) -> tuple[float, float]:
-    """Sort key of an agent in a queue's pool: smaller is better."""
+def strategy_key(queue: QueueSpec, agent: AgentRecord, channel: Channel,
+                 skill: float) -> float:
+    """First sort key of an agent in a queue's pool (smaller is better; ties: longest idle)."""
     strategy = queue.strategy
     if strategy is Strategy.LONGEST_IDLE:
-        return float(agent.load.get(channel, 0)), agent.idle_since
+        return float(agent.load.get(channel, 0))
     if strategy is Strategy.LEAST_OCCUPIED:
-        return agent.occupancy(), agent.idle_since
+        return agent.occupancy()
     if strategy is Strategy.MOST_SKILLED:
-        return -float(queue.requirement_at(step).score(agent.spec.skills)), agent.idle_since
-    return float(agent.last_offer.get(queue.id, -1)), agent.idle_since
+        return -skill
+    return float(agent.last_offer.get(queue.id, -1))
 
 
 def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) -> float:
@@ -86,14 +86,15 @@ class AgentIndex:
         self._slots: dict[tuple[str, int, Channel], Slot] = {}
         self._seq = itertools.count()
 
-    def push(self, queue: QueueSpec, step: int, channel: Channel, agent: AgentRecord) -> None:
+    def push(self, queue: QueueSpec, step: int, channel: Channel, agent: AgentRecord,
+             skill: float) -> None:
         """Index an agent who can take this channel now."""
         key = (queue.id, step, channel)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = Slot()
-        first, second = strategy_key(queue, step, agent, channel)
-        _push(slot, (first, second, next(self._seq), agent.version, agent))
+        first = strategy_key(queue, agent, channel, skill)
+        _push(slot, (first, agent.idle_since, next(self._seq), agent.version, agent))
         agent.slots.append(slot)
 
     def best(self, queue_id: str, step: int, channel: Channel,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ringway.routing.domain.model import AgentSpec, ContactStatus, Presence
+from ringway.routing.domain.model import AgentSpec, ContactStatus, Presence, QueueSpec
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
+
+Pool = tuple[QueueSpec, int, float]
+"""A (queue, overflow step) whose contacts an agent may take, with its skill score there."""
 
 
 class Slot:
@@ -35,7 +38,7 @@ class AgentRecord:
         self.load: dict[Channel, int] = {}
         self.contacts: set[str] = set()
         self.last_offer: dict[str, int] = {}
-        self.pools: tuple[tuple[str, int], ...] = ()
+        self.pools: tuple[Pool, ...] = ()
         self.slots: list[Slot] = []
         self.version = 0
         self.waiting_for_me: set[str] = set()

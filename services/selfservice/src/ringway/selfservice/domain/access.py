@@ -17,8 +17,9 @@ SCOPE_VISITS_COMPLETE = "visits:complete"
 SCOPE_CATALOGUE_WRITE = "catalogue:write"
 SCOPE_SLOTS_WRITE = "slots:write"
 SCOPE_BILLING_WRITE = "billing:write"
+SCOPE_ORDERS_WRITE = "orders:write"
 SCOPES = frozenset({SCOPE_VISITS_COMPLETE, SCOPE_CATALOGUE_WRITE, SCOPE_SLOTS_WRITE,
-                    SCOPE_BILLING_WRITE})
+                    SCOPE_BILLING_WRITE, SCOPE_ORDERS_WRITE})
 INTEGRATION_KEY_PREFIX = "ik_"
 REFRESH_TTL = timedelta(days=14)
 

@@ -1,0 +1,110 @@
+"""Pacing rules, and simulated days proving the abandon cap holds under predictive dialing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from ringway.dialer.domain.campaigns import DialingMode
+from ringway.dialer.domain.pacing import PacingInputs, decide
+from ringway.dialer.simulation import SimConfig, simulate
+from ringway.dialer.telephony import CallOutcome, SimulatedCarrier
+
+SETTLED = PacingInputs(
+    mode=DialingMode.PREDICTIVE, agents_logged_in=50, agents_ready=5, agents_busy=45,
+    calls_in_flight=0, answer_rate=0.25, samples=5000, mean_handle_s=210, mean_answer_s=10,
+    connect_limit_s=2, abandon_cap=0.03, window_rates={"US": 0.01}, budget=40,
+    live_in_window=2000, recent_live=100, recent_abandoned=1)
+
+
+def test_no_call_is_placed_when_no_agent_of_the_pool_is_logged_in() -> None:
+    for mode in (DialingMode.PREVIEW, DialingMode.PROGRESSIVE, DialingMode.PREDICTIVE):
+        decision = decide(replace(SETTLED, mode=mode, agents_logged_in=0))
+        assert (decision.dial, decision.reason) == (0, "no_agents_logged_in")
+
+
+def test_progressive_places_one_call_per_ready_agent_minus_calls_in_flight() -> None:
+    progressive = replace(SETTLED, mode=DialingMode.PROGRESSIVE, agents_ready=7,
+                          calls_in_flight=3)
+    assert decide(progressive).dial == 4
+    assert decide(replace(progressive, calls_in_flight=9)).dial == 0
+
+
+def test_predictive_over_dials_for_agents_about_to_free_up() -> None:
+    decision = decide(SETTLED)
+    assert decision.reason == "predictive"
+    assert decision.dial > SETTLED.agents_ready
+    assert decision.expected_abandons <= 0.5 * 0.03 * decision.lines * 0.25
+
+
+def test_predictive_is_progressive_while_data_is_thin() -> None:
+    thin = decide(replace(SETTLED, samples=50))
+    assert (thin.dial, thin.reason) == (5, "thin_data")
+    few_live = decide(replace(SETTLED, live_in_window=10))
+    assert few_live.reason == "thin_data"
+
+
+def test_reaching_the_cap_on_any_window_falls_back_to_progressive() -> None:
+    capped = decide(replace(SETTLED, window_rates={"US": 0.01, "UK": 0.03}))
+    assert (capped.dial, capped.reason) == (5, "abandon_cap_guard")
+    no_budget = decide(replace(SETTLED, budget=0.5))
+    assert no_budget.reason == "abandon_cap_guard"
+
+
+def test_a_spike_of_abandons_halves_the_pace_at_once() -> None:
+    calm = decide(SETTLED)
+    spike = decide(replace(SETTLED, recent_live=40, recent_abandoned=4))
+    assert spike.pace_factor == 0.5
+    assert spike.reason == "predictive_slowed"
+    assert spike.lines - 5 <= (calm.lines - 5) // 2 + 1
+    recovering = decide(replace(SETTLED, pace_factor=0.5))
+    assert 0.5 < recovering.pace_factor < 1
+
+
+def test_blending_backs_off_while_inbound_misses_its_target() -> None:
+    decision = decide(replace(SETTLED, inbound_over_target=True))
+    assert (decision.dial, decision.reason) == (0, "inbound_over_target")
+
+
+def test_agentless_fills_its_lines_without_agents() -> None:
+    agentless = replace(SETTLED, mode=DialingMode.AGENTLESS, agents_logged_in=0,
+                        agentless_lines=20, calls_in_flight=8)
+    assert decide(agentless).dial == 12
+
+
+def test_preview_never_dials_by_itself() -> None:
+    assert decide(replace(SETTLED, mode=DialingMode.PREVIEW)).dial == 0
+
+
+def test_every_decision_is_auditable_with_its_inputs() -> None:
+    audit = decide(SETTLED).audit(SETTLED)
+    assert audit["inputs"]["agents_ready"] == 5
+    assert audit["inputs"]["window_rates"] == {"US": 0.01}
+    assert audit["output"]["reason"] == "predictive"
+
+
+def test_the_simulated_carrier_is_deterministic_and_near_its_rates() -> None:
+    first, second = SimulatedCarrier(seed=3), SimulatedCarrier(seed=3)
+    calls = [first.sample(25) for _ in range(4000)]
+    assert calls[:50] == [second.sample(25) for _ in range(50)]
+    humans = sum(c.outcome is CallOutcome.HUMAN for c in calls) / len(calls)
+    assert 0.22 < humans < 0.28
+    assert all(c.ring_ms == 25000 for c in calls if c.outcome is CallOutcome.NO_ANSWER)
+
+
+@pytest.mark.parametrize(("agents", "cap"), [(50, 0.03), (50, 0.01), (10, 0.03)])
+def test_predictive_never_exceeds_the_cap_in_a_simulated_day(agents: int, cap: float) -> None:
+    result = simulate(SimConfig(agents=agents, hours=2, abandon_cap=cap, seed=11))
+    assert result.live > 0
+    assert result.max_rate <= cap
+    assert result.abandon_rate <= cap
+
+
+def test_predictive_keeps_agents_busier_than_progressive() -> None:
+    progressive = simulate(SimConfig(mode=DialingMode.PROGRESSIVE, hours=1.5, seed=5))
+    predictive = simulate(SimConfig(mode=DialingMode.PREDICTIVE, hours=1.5, seed=5))
+    assert progressive.abandoned == 0
+    assert predictive.occupancy > progressive.occupancy + 0.08
+    assert predictive.connects_per_agent_hour > 1.1 * progressive.connects_per_agent_hour
+    assert predictive.p99_answer_to_agent_s <= 2.0
