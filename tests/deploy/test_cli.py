@@ -43,7 +43,7 @@ def ringway(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 def test_help_lists_every_command_and_the_exit_codes() -> None:
     done = runner.invoke(app, ["--help"])
     assert done.exit_code == 0
-    for command in ("run", "serve", "migrate", "topics", "events"):
+    for command in ("run", "serve", "migrate", "topics", "events", "config", "staffing"):
         assert command in done.output
     assert "78 bad" in done.output
 
@@ -146,3 +146,49 @@ def test_topics_create_then_verify_on_a_real_broker(kafka: LocalKafka) -> None:
                    env={"KAFKA_BOOTSTRAP_SERVERS": "127.0.0.1:1"})
     assert down.returncode == exitcodes.UNAVAILABLE
     assert down.stderr.strip() == "kafka unreachable at 127.0.0.1:1: KafkaConnectionError"
+
+
+def _volumes(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "volumes.csv"
+    path.write_text(text)
+    return path
+
+
+def test_staffing_plan_prints_agents_per_interval_and_writes_the_plan(tmp_path: Path) -> None:
+    volumes = _volumes(tmp_path, "interval_start,volume,aht_s,logged_in\n"
+                                 "08:00,120,300,40\n08:15,60,300,\n")
+    plan = tmp_path / "plan.csv"
+    done = runner.invoke(app, ["staffing", "plan", str(volumes), "--shrinkage", "0.3",
+                               "--output", str(plan)])
+    assert done.exit_code == 0, done.output
+    # 40 Erlangs at 80% in 20 s with a 300 s handle time: 46 agents (Erlang C tables),
+    # 66 to schedule with 30% shrinkage.
+    first = next(line for line in done.output.splitlines() if line.startswith("08:00"))
+    assert first.split()[1:4] == ["40.0", "46", "66"]
+    assert "gap -6" in first
+    rows = plan.read_text().splitlines()
+    assert rows[1].startswith("08:00,erlang_c,40.000,46,66,")
+    assert "peak 66 scheduled agents" in done.output
+
+
+def test_staffing_plan_uses_erlang_a_when_patience_is_given(tmp_path: Path) -> None:
+    volumes = _volumes(tmp_path, "interval_start,volume,aht_s,patience_s\n08:00,120,300,60\n")
+    plan = tmp_path / "plan.csv"
+    done = runner.invoke(app, ["staffing", "plan", str(volumes), "--output", str(plan)])
+    assert done.exit_code == 0, done.output
+    model, agents = plan.read_text().splitlines()[1].split(",")[1:4:2]
+    assert model == "erlang_a"
+    assert int(agents) < 46  # customers who hang up shorten the queue
+
+
+def test_staffing_plan_names_the_bad_line_and_column(tmp_path: Path) -> None:
+    bad = ringway("staffing", "plan", str(_volumes(
+        tmp_path, "interval_start,volume,aht_s\n08:00,12,300\n08:15,lots,300\n")))
+    assert bad.returncode == exitcodes.DATA_ERROR
+    assert bad.stderr.strip() == "line 3: volume: not a number: 'lots'"
+    missing = runner.invoke(app, ["staffing", "plan", str(_volumes(
+        tmp_path, "interval_start,volume\n08:00,12\n"))])
+    assert missing.exit_code == exitcodes.DATA_ERROR
+    negative = runner.invoke(app, ["staffing", "plan", str(_volumes(
+        tmp_path, "interval_start,volume,aht_s\n08:00,12,-5\n"))])
+    assert negative.exit_code == exitcodes.DATA_ERROR

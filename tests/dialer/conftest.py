@@ -24,12 +24,12 @@ async def dialer_factory(tmp_path: Path) -> AsyncIterator[DialerFactory]:
     """Start dialers on fresh buses (SQLite in tmp_path unless given a database_url)."""
     async with AsyncExitStack() as stack:
 
-        async def start(**overrides: Any) -> Dialer:
+        async def start(clock: Any = None, **overrides: Any) -> Dialer:
             values: dict[str, Any] = {
                 "data_dir": tmp_path,
                 "database_url": f"sqlite+aiosqlite:///{tmp_path / 'dialer.db'}",
-                "outbox_poll_interval_s": 0.05, **overrides}
-            return await stack.enter_async_context(_running(DialerSettings(**values)))
+                "outbox_poll_interval_s": 0.05, "dialing_enabled": False, **overrides}
+            return await stack.enter_async_context(_running(DialerSettings(**values), clock))
 
         yield start
 
@@ -41,10 +41,11 @@ async def dialer(dialer_factory: DialerFactory) -> Dialer:
 
 
 @asynccontextmanager
-async def _running(settings: DialerSettings) -> AsyncIterator[Dialer]:
+async def _running(settings: DialerSettings, clock: Any) -> AsyncIterator[Dialer]:
     bus = InProcessBus()
     await bus.start()
-    app = create_app(settings, bus, Authenticator(SECRET, admin_api_key=ADMIN_KEY))
+    extra = {"clock": clock} if clock is not None else {}
+    app = create_app(settings, bus, Authenticator(SECRET, admin_api_key=ADMIN_KEY), **extra)
     harness = Dialer(app, bus, httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                                  base_url="http://dialer"))
 

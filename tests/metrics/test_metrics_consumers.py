@@ -20,6 +20,10 @@ from metrics_harness import (
 
 from ringway.shared.contracts.common import Channel
 
+EXPECTED_KEYS = ("interval_start", "queue_id", "channel", "offered", "answered", "abandoned",
+                 "answered_within_sl", "wait_ms_total", "handled", "handle_ms_total",
+                 "service_level", "asa_ms", "aht_ms", "abandon_rate")
+
 
 async def test_contact_lifecycle_adds_up_to_interval_kpis(metrics: Metrics) -> None:
     await metrics.deliver(
@@ -29,13 +33,16 @@ async def test_contact_lifecycle_adds_up_to_interval_kpis(metrics: Metrics) -> N
                                                wrap_up=15_000),
     )
     [row] = await intervals(metrics)
-    assert row == {
+    assert {k: row[k] for k in EXPECTED_KEYS} == {
         "interval_start": "2026-11-23T09:00:00Z", "queue_id": "q1", "channel": "voice",
         "offered": 3, "answered": 2, "abandoned": 1, "answered_within_sl": 1,
         "wait_ms_total": 30_000, "handled": 1, "handle_ms_total": 80_000,
         "service_level": pytest.approx(1 / 3), "asa_ms": 15_000.0, "aht_ms": 80_000.0,
         "abandon_rate": pytest.approx(1 / 3),
     }
+    assert (row["talk_ms_total"], row["hold_ms_total"], row["wrap_up_ms_total"]) == (
+        60_000, 5_000, 15_000)
+    assert row["longest_wait_ms"] == 40_000  # the abandoned contact's wait
 
 
 async def test_each_event_counts_in_the_interval_of_its_own_time(metrics: Metrics) -> None:
@@ -104,10 +111,11 @@ async def test_redelivered_envelope_counts_once(metrics: Metrics) -> None:
 
 
 async def test_same_facts_in_new_envelopes_count_again(metrics: Metrics) -> None:
-    # Dedup is by event id, not by content: two contacts may look alike.
+    # Dedup is by event id, not by content: a contact queued again is a transfer, offered anew.
     await metrics.deliver(queued("c1", at(1)), queued("c1", at(1)))
-    [row] = await intervals(metrics)
-    assert row["offered"] == 2
+    rows = await intervals(metrics, start="2026-11-01T00:00:00Z", end="2026-12-01T00:00:00Z")
+    assert sum(r["offered"] for r in rows) == 2
+    assert sum(r["transfers"] for r in rows) == 1
 
 
 async def test_concurrent_increments_of_one_row_are_not_lost(metrics: Metrics) -> None:

@@ -45,7 +45,7 @@ def test_floor_interval_rejects_lengths_that_do_not_divide_an_hour(minutes: int)
 def test_answer_at_the_threshold_meets_the_service_level() -> None:
     rules = KpiRules(service_level_threshold_s=20)
     assert domain.answered(20_000, rules) == IntervalCounts(
-        answered=1, answered_within_sl=1, wait_ms_total=20_000)
+        answered=1, answered_within_sl=1, wait_ms_total=20_000, longest_wait_ms=20_000)
     assert domain.answered(20_001, rules).answered_within_sl == 0
     assert domain.answered(0, rules).answered_within_sl == 1
 
@@ -55,9 +55,10 @@ def test_threshold_comes_from_the_rules() -> None:
     assert domain.answered(15_000, KpiRules(service_level_threshold_s=30)).answered_within_sl == 1
 
 
-def test_completed_handle_time_is_talk_hold_and_wrap_up() -> None:
-    assert domain.completed(60_000, 5_000, 15_000) == IntervalCounts(
-        handled=1, handle_ms_total=80_000)
+def test_completed_handle_time_is_talk_hold_and_wrap_up_each_kept_apart() -> None:
+    assert domain.completed(60_000, 5_000, 15_000, resolved=True) == IntervalCounts(
+        handled=1, handle_ms_total=80_000, talk_ms_total=60_000, hold_ms_total=5_000,
+        wrap_up_ms_total=15_000, resolved=1)
 
 
 def test_service_level_counts_abandoned_in_the_denominator() -> None:
@@ -92,8 +93,9 @@ def test_kpis_of_an_empty_interval_are_all_none() -> None:
 def test_kpis_of_counts() -> None:
     counts = IntervalCounts(offered=10, answered=8, abandoned=2, answered_within_sl=6,
                             wait_ms_total=80_000, handled=5, handle_ms_total=1_000_000)
-    assert domain.kpis(counts) == domain.Kpis(service_level=0.6, asa_ms=10_000.0,
-                                              aht_ms=200_000.0, abandon_rate=0.2)
+    kpis = domain.kpis(counts)
+    assert (kpis.service_level, kpis.asa_ms, kpis.aht_ms, kpis.abandon_rate) == (
+        0.6, 10_000.0, 200_000.0, 0.2)
 
 
 def test_check_range_returns_utc_bounds() -> None:

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 from fastapi import FastAPI
 
+from ringway.selfservice.app import create_app
 from ringway.selfservice.provider import SimulatedProvider
-from ringway.shared.bus.base import Record
+from ringway.selfservice.settings import SelfServiceSettings
+from ringway.shared.bus.base import Delivery, EventBus, Record
 from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.consumers import EventRouter
+from ringway.shared.contracts.callbacks import TOPIC as CALLBACKS_TOPIC
 from ringway.shared.contracts.common import Channel
 from ringway.shared.contracts.contacts import ContactQueued
+from ringway.shared.contracts.selfservice import TOPIC as SELFSERVICE_TOPIC
+from ringway.shared.contracts.topics import TOPICS
 from ringway.shared.events.envelope import Envelope
 from ringway.shared.runtime import ServiceRuntime
 from ringway.shared.web.auth import Authenticator, Role
@@ -81,7 +89,7 @@ class SelfService:
     """The running app and what a test needs to drive and observe it."""
 
     app: FastAPI
-    bus: InProcessBus
+    bus: EventBus
     client: httpx.AsyncClient
     authenticator: Authenticator
     clock: FakeClock
@@ -202,3 +210,32 @@ class SelfService:
     async def outbox_empty(self) -> bool:
         """True when every outbox row was relayed."""
         return await self.runtime.relay.pending() == 0
+
+
+@asynccontextmanager
+async def running_selfservice(tmp_path: Path, database_url: str,
+                              bus: EventBus | None = None) -> AsyncIterator[SelfService]:
+    """A fresh self-service app on this database and a bus (default: its own in-process one)."""
+    bus = bus or InProcessBus()
+    await bus.start()
+    ensure = getattr(bus, "ensure_topics", None)
+    if ensure is not None:
+        await ensure(list(TOPICS.values()))
+    settings = SelfServiceSettings(data_dir=tmp_path, database_url=database_url,
+                                   outbox_poll_interval_s=0.05, password_memory_kib=1024,
+                                   password_time_cost=1)
+    authenticator = Authenticator(SECRET)
+    clock = FakeClock()
+    app = create_app(settings, bus, authenticator, clock=clock)
+    harness = SelfService(app, bus, httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://selfservice"), authenticator,
+        clock)
+
+    async def observe(delivery: Delivery) -> None:
+        harness.observed.append(delivery.envelope())
+
+    await bus.subscribe(f"selfservice-tests-observer-{uuid.uuid4().hex[:8]}",
+                        [SELFSERVICE_TOPIC, CALLBACKS_TOPIC], observe)
+    async with app.router.lifespan_context(app), harness.client:
+        yield harness
+    await bus.stop()

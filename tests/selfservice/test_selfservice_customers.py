@@ -87,3 +87,36 @@ async def test_staff_reading_a_missing_customers_history_get_404(selfservice: Se
                                             headers=selfservice.headers(Role.SUPERVISOR))
 
     assert_problem(response, 404, "not-found")
+
+
+async def test_a_customer_edits_its_profile_with_each_field_validated(
+        selfservice: SelfService) -> None:
+    customer = (await selfservice.register())["id"]
+    headers = selfservice.customer(customer)
+
+    edited = await selfservice.client.patch(f"/customers/{customer}", headers=headers, json={
+        "display_name": " Ana S. ", "country": "gb", "phone": "020 7946 0958"})
+    bad_phone = await selfservice.client.patch(f"/customers/{customer}", headers=headers,
+                                               json={"phone": "12"})
+    bad_field = await selfservice.client.patch(f"/customers/{customer}", headers=headers,
+                                               json={"email": "new@example.com"})
+
+    assert edited.status_code == 200, edited.text
+    assert (edited.json()["display_name"], edited.json()["country"], edited.json()["phone"]) == (
+        "Ana S.", "GB", "+442079460958")
+    assert assert_problem(bad_phone, 422, "validation-error")["errors"][0]["loc"] == [
+        "body", "phone"]
+    assert_problem(bad_field, 422, "validation-error")
+    again = await selfservice.client.get(f"/customers/{customer}", headers=headers)
+    assert again.json()["phone"] == "+442079460958"
+    assert again.json()["email"] == "ana@example.com"
+
+
+async def test_a_customer_cannot_edit_another_customers_profile(selfservice: SelfService) -> None:
+    a = (await selfservice.register("a@example.com"))["id"]
+    b = (await selfservice.register("b@example.com"))["id"]
+
+    response = await selfservice.client.patch(f"/customers/{b}", json={"display_name": "x"},
+                                              headers=selfservice.customer(a))
+
+    assert_problem(response, 404, "not-found")

@@ -9,3 +9,5 @@ USAGE = 2
 UNAVAILABLE = 69
 # A wrong or missing setting (EX_CONFIG).
 CONFIG = 78
+# An input file with a bad row or column (EX_DATAERR).
+DATA_ERROR = 65

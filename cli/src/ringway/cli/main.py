@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from ringway.cli import configref, events, topics
+from ringway.cli import configref, events, staffing, topics
 from ringway.cli.migrate import migrate
 from ringway.cli.serve import serve
 from ringway.shared.web.logs import setup_logging
@@ -17,9 +17,10 @@ from ringway.shared.web.logs import setup_logging
 HELP = """Ringway contact-center platform.
 
 `ringway run` starts everything in one process; `ringway serve SERVICE` runs one service
-against Kafka and PostgreSQL; `migrate` and `topics create` are the init steps of a deployment.
-Exit codes: 0 ok, 1 a check found differences, 2 usage, 69 Kafka or database unreachable,
-78 bad configuration."""
+against Kafka and PostgreSQL; `migrate` and `topics create` are the init steps of a deployment;
+`staffing plan` turns a CSV of volumes into agents per interval. Exit codes: 0 ok, 1 a check
+found differences, 2 usage, 65 bad input file, 69 Kafka or database unreachable, 78 bad
+configuration."""
 
 app = typer.Typer(help=HELP, no_args_is_help=True, rich_markup_mode=None)
 app.command()(serve)
@@ -27,6 +28,7 @@ app.command()(migrate)
 app.add_typer(topics.app, name="topics")
 app.add_typer(events.app, name="events")
 app.add_typer(configref.app, name="config")
+app.add_typer(staffing.app, name="staffing")
 
 
 @app.callback()

@@ -7,9 +7,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ringway.metrics import service
+from ringway.metrics import reports, service
 from ringway.metrics.domain import KpiRules
-from ringway.metrics.schemas import IntervalKpiReport, SelfServiceReport
+from ringway.metrics.schemas import (
+    AgentKpiReport,
+    IntervalKpiReport,
+    ReasonReport,
+    SelfServiceReport,
+)
 from ringway.shared.contracts.common import Channel
 from ringway.shared.runtime import Runtime
 from ringway.shared.web.auth import Principal, Role, require
@@ -32,6 +37,11 @@ Start = Annotated[datetime, Query(description="Range start, ISO 8601 (no offset:
 End = Annotated[datetime, Query(description="Range end (exclusive), after start, at most "
                                 "31 days later.", examples=["2026-11-23T17:00:00Z"])]
 
+Interval = Annotated[int | None, Query(
+    description="Roll intervals up to this many minutes: a multiple of the base interval that "
+    "divides an hour (15, 30, 60).", ge=1, le=60)]
+QueueId = Annotated[str | None, Query(max_length=100)]
+
 INVALID_RANGE: dict[int | str, dict[str, Any]] = {
     422: {"description": "Bad parameters, or a time range that is empty or over 31 days"},
 }
@@ -40,11 +50,34 @@ INVALID_RANGE: dict[int | str, dict[str, Any]] = {
 @router.get("/kpis/intervals", tags=["kpis"], response_model=IntervalKpiReport,
             responses=INVALID_RANGE)
 async def interval_kpis(start: Start, end: End, rt: Runtime, kpi_rules: Rules, _: Supervisor,
-                        queue_id: Annotated[str | None, Query(max_length=100)] = None,
-                        channel: Channel | None = None) -> IntervalKpiReport:
-    """Offered, answered, abandoned, service level, ASA, AHT per queue, channel and interval."""
+                        queue_id: QueueId = None, channel: Channel | None = None,
+                        interval: Interval = None) -> IntervalKpiReport:
+    """The inbound KPI set per queue, channel and interval (see docs/metrics/kpis.md)."""
     return await service.interval_report(rt.uow, kpi_rules, start=start, end=end,
-                                         queue_id=queue_id, channel=channel)
+                                         queue_id=queue_id, channel=channel,
+                                         interval_minutes=interval)
+
+
+@router.get("/kpis/agents", tags=["kpis"], response_model=AgentKpiReport,
+            responses=INVALID_RANGE)
+async def agent_kpis(start: Start, end: End, rt: Runtime, kpi_rules: Rules, _: Supervisor,
+                     agent_id: Annotated[str | None, Query(max_length=100)] = None,
+                     interval: Interval = None) -> AgentKpiReport:
+    """Per agent: contacts, AHT split, occupancy, utilization, not-ready time by reason."""
+    return await reports.agent_report(rt.uow, kpi_rules, start=start, end=end,
+                                      agent_id=agent_id, interval_minutes=interval)
+
+
+@router.get("/kpis/reasons", tags=["kpis"], response_model=ReasonReport,
+            responses=INVALID_RANGE)
+async def reason_kpis(start: Start, end: End, rt: Runtime, request: Request, _: Supervisor,
+                      queue_id: QueueId = None,
+                      channel: Channel | None = None) -> ReasonReport:
+    """Contact reasons breakdown: per reason and per category (pre-purchase, post-sale)."""
+    categories: dict[str, str] = request.app.state.reason_categories
+    return await reports.reason_report(rt.uow, categories, start=start, end=end,
+                                       queue_id=queue_id,
+                                       channel=channel.value if channel else None)
 
 
 @router.get("/kpis/selfservice", tags=["kpis"], response_model=SelfServiceReport,

@@ -11,6 +11,7 @@ from ringway.metrics.api import router
 from ringway.metrics.consumers import handlers
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.settings import MetricsSettings
+from ringway.metrics.staffing_api import router as staffing_router
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
@@ -22,7 +23,9 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
                owns_bus: bool = False) -> FastAPI:
     """Build the metrics service app around a bus it may or may not own."""
     rules = KpiRules(interval_minutes=settings.interval_minutes,
-                     service_level_threshold_s=settings.service_level_threshold_s)
+                     service_level_threshold_s=settings.service_level_threshold_s,
+                     short_abandon_s=settings.short_abandon_s,
+                     fcr_window_h=settings.fcr_window_h)
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     runtime.add_consumer(handlers(rules))
@@ -32,11 +35,14 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
         title="Ringway metrics",
         description="KPIs per queue, channel and interval, built from the platform's events.",
         authenticator=authenticator,
-        routers=[router],
+        routers=[router, staffing_router],
         openapi_tags=[
             {"name": "kpis", "description": "Service level, ASA, AHT, abandonment and "
              "self-service counts per interval."},
+            {"name": "staffing", "description": "Erlang C / Erlang A required agents, what-if, "
+             "and required vs logged-in agents."},
         ],
     )
     app.state.rules = rules
+    app.state.reason_categories = dict(settings.reason_categories)
     return app

@@ -20,11 +20,37 @@ class IntervalKpiRead(BaseModel):
     wait_ms_total: int = Field(description="Sum of the waits of answered contacts.")
     handled: int = Field(description="Contacts whose handling and wrap-up ended.")
     handle_ms_total: int = Field(description="Sum of talk + hold + wrap-up of handled contacts.")
+    short_abandoned: int = Field(description="Abandoned before the short-abandon threshold.")
+    abandoned_within_sl: int = Field(description="Abandoned within the service-level threshold.")
+    abandon_wait_ms_total: int = Field(description="Sum of the waits of abandoned contacts.")
+    longest_wait_ms: int = Field(description="Longest wait of a contact answered or abandoned.")
+    talk_ms_total: int
+    hold_ms_total: int
+    wrap_up_ms_total: int
+    transfers: int = Field(description="Contacts queued again from this queue (transferred).")
+    resolved: int = Field(description="Handled contacts the agent marked resolved.")
+    repeats: int = Field(description="Handled contacts followed by another contact of the same "
+                         "customer and reason within the FCR window.")
     service_level: float | None = Field(
         description="answered_within_sl / (answered + abandoned); null when both are 0.")
     asa_ms: float | None = Field(description="Average speed of answer: wait_ms_total / answered.")
     aht_ms: float | None = Field(description="Average handle time: handle_ms_total / handled.")
     abandon_rate: float | None = Field(description="abandoned / offered; null when offered is 0.")
+    service_level_of_answered: float | None = Field(
+        description="answered_within_sl / answered.")
+    service_level_excluding_early_abandons: float | None = Field(
+        description="answered_within_sl / (answered + abandoned after the threshold).")
+    service_level_left_within: float | None = Field(
+        description="(answered_within_sl + abandoned_within_sl) / offered (Amazon Connect).")
+    abandon_rate_excluding_short: float | None = Field(
+        description="(abandoned - short_abandoned) / (offered - short_abandoned).")
+    avg_abandon_wait_ms: float | None
+    avg_talk_ms: float | None
+    avg_hold_ms: float | None
+    avg_wrap_up_ms: float | None
+    transfer_rate: float | None = Field(description="transfers / answered.")
+    fcr_rate: float | None = Field(description="1 - repeats / handled.")
+    resolved_rate: float | None = Field(description="resolved / handled.")
 
 
 class IntervalKpiReport(BaseModel):
@@ -34,7 +60,57 @@ class IntervalKpiReport(BaseModel):
     end: datetime
     interval_minutes: int
     service_level_threshold_s: int
+    short_abandon_s: int = 5
     items: list[IntervalKpiRead]
+
+
+class AgentKpiRead(BaseModel):
+    """One agent over one interval: contacts, handle time and where the time went."""
+
+    interval_start: datetime
+    agent_id: str
+    answered: int
+    handled: int
+    aht_ms: float | None
+    avg_talk_ms: float | None
+    avg_hold_ms: float | None
+    avg_wrap_up_ms: float | None
+    logged_in_ms: int
+    ready_ms: int = Field(description="Available, reserved, busy and wrap-up time.")
+    handling_ms: int = Field(description="Busy and wrap-up time.")
+    not_ready_ms: int
+    not_ready_by_reason: dict[str, int]
+    occupancy: float | None = Field(description="handling_ms / ready_ms.")
+    utilization: float | None = Field(description="handling_ms / logged_in_ms.")
+
+
+class AgentKpiReport(BaseModel):
+    """Agent rows of a time range, oldest first."""
+
+    start: datetime
+    end: datetime
+    interval_minutes: int
+    items: list[AgentKpiRead]
+
+
+class ReasonRead(BaseModel):
+    """Contacts of one reason over a range, with its category."""
+
+    reason: str
+    category: str = Field(description="e.g. pre_purchase or post_sale; `other` if unmapped.")
+    offered: int
+    handled: int
+    resolved: int
+    share: float = Field(description="This reason's share of all offered contacts with a reason.")
+
+
+class ReasonReport(BaseModel):
+    """The contact-reasons breakdown of a range, by reason and by category."""
+
+    start: datetime
+    end: datetime
+    reasons: list[ReasonRead]
+    categories: dict[str, int] = Field(description="Offered contacts per category.")
 
 
 class SelfServiceCountRead(BaseModel):

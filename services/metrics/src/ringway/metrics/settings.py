@@ -6,6 +6,12 @@ from pydantic_settings import SettingsConfigDict
 from ringway.shared.settings import ServiceSettings
 
 INTERVAL_CHOICES = (15, 30, 60)
+DEFAULT_REASON_CATEGORIES = {
+    **dict.fromkeys(("product_info", "pricing", "availability", "ordering", "order"),
+                    "pre_purchase"),
+    **dict.fromkeys(("billing", "payment", "support", "complaint", "registration",
+                     "service_visit", "delivery", "returns"), "post_sale"),
+}
 
 
 class MetricsSettings(ServiceSettings):
@@ -20,6 +26,18 @@ class MetricsSettings(ServiceSettings):
     service_level_threshold_s: int = Field(
         default=20, gt=0, description="A contact answered within this many seconds meets the "
         "service level (e.g. 80% in 20 s)."
+    )
+
+    short_abandon_s: int = Field(
+        default=5, ge=0, description="Abandons sooner than this are short abandons, reported apart."
+    )
+    fcr_window_h: int = Field(
+        default=72, gt=0, description="A contact of the same customer and reason within this many "
+        "hours means the earlier one was not resolved at first contact."
+    )
+    reason_categories: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_REASON_CATEGORIES),
+        description="Contact reason -> category (JSON), for the pre-purchase / post-sale split."
     )
 
     @field_validator("interval_minutes")

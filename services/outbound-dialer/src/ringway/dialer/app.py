@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from ringway.dialer import tables
+from ringway.dialer import loop, tables
 from ringway.dialer.api import router
 from ringway.dialer.api_lists import router as lists_router
 from ringway.dialer.consumers import handlers
 from ringway.dialer.context import Clock, DialerContext, system_clock
+from ringway.dialer.loop import with_loop
 from ringway.dialer.profiles import load_profiles
 from ringway.dialer.settings import DialerSettings
+from ringway.dialer.telephony import SimulatedCarrier
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
@@ -43,4 +46,10 @@ def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authentic
         ],
     )
     app.state.dialer = context
+    if settings.dialing_enabled:
+        telephony = SimulatedCarrier(seed=settings.simulated_carrier_seed)
+        app.state.telephony = telephony
+        app.router.lifespan_context = with_loop(
+            app.router.lifespan_context,
+            lambda: asyncio.create_task(loop.run(context, telephony, settings.dialing_interval_s)))
     return app

@@ -19,3 +19,9 @@ class DialerSettings(ServiceSettings):
         "in the shape of the shipped compliance_profiles.json.")
     upload_batch_rows: int = Field(
         default=1000, ge=10, le=2000, description="Rows per transaction of a list upload.")
+    dialing_enabled: bool = Field(
+        default=True, description="Run the pacing loop that places calls for running campaigns.")
+    dialing_interval_s: float = Field(default=1.0, gt=0, le=60,
+                                      description="Seconds between pacing decisions.")
+    simulated_carrier_seed: int = Field(
+        default=7, description="Seed of the simulated carrier (the only telephony adapter yet).")

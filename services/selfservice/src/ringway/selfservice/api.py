@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from ringway.selfservice import erasure_service, service
+from ringway.selfservice import erasure_service, profile_service, service
 from ringway.selfservice.deps import (
+    Customer,
     CustomerReader,
     Integration,
     Now,
@@ -18,6 +19,7 @@ from ringway.selfservice.schemas import (
     CustomerContactRead,
     CustomerCreate,
     CustomerRead,
+    CustomerUpdate,
 )
 from ringway.shared.runtime import Runtime
 
@@ -57,3 +59,11 @@ async def erase_customer(customer_id: str, rt: Runtime, now: Now, principal: Cus
     """Erase the customer's personal data (the customer, or an admin on their behalf)."""
     await erasure_service.erase_customer(rt.uow, principal=principal, customer_id=customer_id,
                                          now=now)
+
+
+@router.patch("/customers/{customer_id}", tags=["customers"], response_model=CustomerRead)
+async def update_profile(customer_id: str, body: CustomerUpdate, rt: Runtime, now: Now,
+                         principal: Customer) -> CustomerRead:
+    """Edit the profile: name, phone, country, language (each validated)."""
+    return await profile_service.update_profile(rt.uow, principal=principal,
+                                                customer_id=customer_id, body=body, now=now)

@@ -15,7 +15,7 @@ from ringway.shared.web.problems import NotFound
 
 ERASED = "[erased]"
 # Not an argon2 hash: no password can ever match it.
-UNUSABLE_PASSWORD = "!erased"
+UNUSABLE_PASSWORD = "!erased"  # noqa: S105 - a marker, not a secret
 
 
 async def erase_customer(uow_factory: UnitOfWorkFactory, *, principal: Principal,

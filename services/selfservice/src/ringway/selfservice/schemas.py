@@ -87,3 +87,15 @@ class KbArticleRead(BaseModel):
     created_at: UtcDatetime
     helpful_yes: int = Field(default=0, description="Readers who found it helpful.")
     helpful_no: int = 0
+
+
+class CustomerUpdate(BaseModel):
+    """Profile fields a customer may change; omitted fields stay as they are."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    phone: str | None = Field(default=None, min_length=1, max_length=40,
+                              description="Read with the (new or current) country as region.")
+    country: str | None = Field(default=None, min_length=2, max_length=2)
+    language: str | None = Field(default=None, max_length=16, pattern=LANGUAGE_TAG)

@@ -90,21 +90,18 @@ class EngineCore:
                 requirement = queue.requirement_at(step)
                 if (spec.queues & queue.pools_at(step)
                         and requirement.met_by(spec.skills, spec.languages)):
-                    pools.append((queue, step, float(requirement.score(spec.skills))))
+                    targets = tuple((channel, self.agent_index.slot(queue_id, step, channel))
+                                    for channel, size in spec.capacity.items()
+                                    if size > 0 and queue.accepts(channel))
+                    pools.append((queue, step, float(requirement.score(spec.skills)), targets))
         return tuple(pools)
 
     def reindex(self, agent: AgentRecord) -> None:
         """Re-file an agent after any change to its load, presence or pools."""
         agent.invalidate()
         self.dirty_agents.add(agent.spec.id)
-        free = agent.refresh()
-        if not free:
-            return
-        push = self.agent_index.push
-        for queue, step, skill in agent.pools:
-            for channel in free:
-                if not queue.channels or channel in queue.channels:
-                    push(queue, step, channel, agent, skill)
+        if agent.refresh():
+            self.agent_index.file(agent)
 
     def derive_state(self, agent: AgentRecord) -> AgentState:
         """Routing state: offline, else reserved > busy > wrap-up, else the chosen presence."""
@@ -191,9 +188,9 @@ class EngineCore:
         best: ContactRecord | None = None
         best_key: tuple[float, float, float, int] | None = None
         free = agent.free
-        for queue, step, _ in agent.pools:
-            for channel in free:
-                if queue.channels and channel not in queue.channels:
+        for queue, step, _, targets in agent.pools:
+            for channel, _ in targets:
+                if channel not in free:
                     continue
                 contact = self.contact_index.best(queue.id, channel, step, agent.spec.id)
                 if contact is None:

@@ -29,8 +29,12 @@ def _push(slot: Slot, entry: Entry) -> None:
     heapq.heappush(slot.entries, entry)
     slot.live += 1
     if len(slot.entries) > 2 * slot.live + 32:
-        slot.entries = [e for e in slot.entries if _valid(e)]
-        heapq.heapify(slot.entries)
+        _compact(slot)
+
+
+def _compact(slot: Slot) -> None:
+    slot.entries = [e for e in slot.entries if _valid(e)]
+    heapq.heapify(slot.entries)
 
 
 def _best(slot: Slot | None, skip: Callable[[R], bool]) -> R | None:
@@ -54,19 +58,6 @@ def _best(slot: Slot | None, skip: Callable[[R], bool]) -> R | None:
     return found
 
 
-def strategy_key(queue: QueueSpec, agent: AgentRecord, channel: Channel,
-                 skill: float) -> float:
-    """First sort key of an agent in a queue's pool (smaller is better; ties: longest idle)."""
-    strategy = queue.strategy
-    if strategy is Strategy.LONGEST_IDLE:
-        return float(agent.load.get(channel, 0))
-    if strategy is Strategy.LEAST_OCCUPIED:
-        return agent.occupancy()
-    if strategy is Strategy.MOST_SKILLED:
-        return -skill
-    return float(agent.last_offer.get(queue.id, -1))
-
-
 def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) -> float:
     """The figure the strategy chose by, for the offer's explanation."""
     strategy = queue.strategy
@@ -80,22 +71,47 @@ def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) 
 
 
 class AgentIndex:
-    """Available agents per (queue, overflow step, channel), ordered by the queue's strategy."""
+    """Available agents per (queue, overflow step, channel), ordered by the queue's strategy.
+
+    Ties go to the longest idle agent. Filing an agent is the hot path of every decision, so
+    `file` computes each key inline rather than through a call per heap.
+    """
 
     def __init__(self) -> None:
         self._slots: dict[tuple[str, int, Channel], Slot] = {}
         self._seq = itertools.count()
 
-    def push(self, queue: QueueSpec, step: int, channel: Channel, agent: AgentRecord,
-             skill: float) -> None:
-        """Index an agent who can take this channel now."""
-        key = (queue.id, step, channel)
+    def slot(self, queue_id: str, step: int, channel: Channel) -> Slot:
+        """The heap of one (queue, step, channel), created on first use."""
+        key = (queue_id, step, channel)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = Slot()
-        first = strategy_key(queue, agent, channel, skill)
-        _push(slot, (first, agent.idle_since, next(self._seq), agent.version, agent))
-        agent.slots.append(slot)
+        return slot
+
+    def file(self, agent: AgentRecord) -> None:
+        """Index an agent in every pool heap of a channel it can take now."""
+        free, seq, heap_push = agent.free, self._seq, heapq.heappush
+        version, idle, load = agent.version, agent.idle_since, agent.load
+        occupancy = agent.occupancy()
+        for queue, _, skill, targets in agent.pools:
+            strategy = queue.strategy
+            for channel, slot in targets:
+                if channel not in free:
+                    continue
+                if strategy is Strategy.LONGEST_IDLE:
+                    first = float(load.get(channel, 0))
+                elif strategy is Strategy.LEAST_OCCUPIED:
+                    first = occupancy
+                elif strategy is Strategy.MOST_SKILLED:
+                    first = -skill
+                else:
+                    first = float(agent.last_offer.get(queue.id, -1))
+                heap_push(slot.entries, (first, idle, next(seq), version, agent))
+                slot.live += 1
+                agent.slots.append(slot)
+                if len(slot.entries) > 2 * slot.live + 32:
+                    _compact(slot)
 
     def best(self, queue_id: str, step: int, channel: Channel,
              declined: frozenset[str]) -> AgentRecord | None:

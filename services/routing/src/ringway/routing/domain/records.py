@@ -6,18 +6,20 @@ from ringway.routing.domain.model import AgentSpec, ContactStatus, Presence, Que
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
-Pool = tuple[QueueSpec, int, float]
-"""A (queue, overflow step) whose contacts an agent may take, with its skill score there."""
-
 
 class Slot:
-    """A heap's live-entry counter, so stale entries can be purged in bulk."""
+    """A heap and its live-entry counter, so stale entries can be purged in bulk."""
 
     __slots__ = ("entries", "live")
 
     def __init__(self) -> None:
         self.entries: list[tuple[float, float, int, int, object]] = []
         self.live = 0
+
+
+Pool = tuple[QueueSpec, int, float, tuple[tuple[Channel, Slot], ...]]
+"""A (queue, overflow step) whose contacts an agent may take: its skill score there, and the
+heap of each channel the agent may be filed in."""
 
 
 class AgentRecord:

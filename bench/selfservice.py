@@ -1,0 +1,258 @@
+"""Benchmark: self-service account read and payment on PostgreSQL, against a bare endpoint.
+
+One uvicorn worker serves, in one process, the self-service app on PostgreSQL and a bare
+FastAPI app whose only route returns a constant (the baseline). The load generator (this
+process, httpx) measures:
+  throughput  closed loop, CONCURRENCY requests in flight: requests/s, p50/p99 per endpoint
+  fixed rate  open loop at 200 requests/s: p50/p99 of account read and payment
+A payment is a real one: Idempotency-Key, card-data scan, claim, reserve under the customer's
+lock, simulated provider, settle with ledger, audit and outbox rows. Targets (issue #5):
+account >= 40 % of bare throughput, payment >= 15 %, p99 < 50 ms at 200 req/s.
+
+Usage: python bench/selfservice.py [--quick]. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+SECRET = "bench-selfservice-signing-secret-0123456789"
+CUSTOMERS = 100
+CONCURRENCY = 32
+FIXED_RATE = 200.0
+Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
+
+
+def progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def serve(url: str, port: int, data_dir: str) -> None:
+    """The server process: self-service plus the bare baseline in one uvicorn worker."""
+    import uvicorn
+    from fastapi import FastAPI
+
+    from ringway.selfservice.app import create_app
+    from ringway.selfservice.settings import SelfServiceSettings
+    from ringway.shared.bus.inprocess import InProcessBus
+    from ringway.shared.web.auth import Authenticator
+
+    settings = SelfServiceSettings(database_url=url, data_dir=Path(data_dir),
+                                   password_memory_kib=1024, password_time_cost=1)
+    service = create_app(settings, InProcessBus(), Authenticator(SECRET), owns_bus=True)
+    bare = FastAPI()
+
+    @bare.get("/bare")
+    async def constant() -> dict[str, bool]:
+        return {"ok": True}
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        target = bare if scope["type"] == "http" and scope["path"] == "/bare" else service
+        await target(scope, receive, send)
+
+    uvicorn.run(app, host="127.0.0.1", port=port, workers=1, log_level="warning",
+                access_log=False)
+
+
+@contextlib.contextmanager
+def database() -> Iterator[str]:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        yield url
+        return
+    from ringway.shared.testing.postgres import LocalPostgres
+
+    progress("starting local PostgreSQL ...")
+    with LocalPostgres() as pg:
+        yield pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server(url: str, tmp: Path) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), str(tmp)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not become ready")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def tokens() -> tuple[Any, dict[str, str]]:
+    from ringway.shared.web.auth import Authenticator, Role
+
+    auth = Authenticator(SECRET)
+    scoped = auth.mint("bench", {Role.INTEGRATION}, scopes={"billing:write"})
+    return auth, {"Authorization": f"Bearer {scoped}"}
+
+
+async def seed(client: httpx.AsyncClient) -> list[tuple[str, dict[str, str]]]:
+    """Customers who each owe a lot, and their bearer tokens."""
+    from ringway.shared.web.auth import Role
+
+    auth, billing = tokens()
+    front = {"Authorization": f"Bearer {auth.mint('web', {Role.INTEGRATION})}"}
+    customers = []
+    for i in range(CUSTOMERS):
+        created = await client.post("/customers", headers=front, json={
+            "email": f"c{i}@example.com", "password": "correct horse battery",
+            "display_name": f"C{i}", "country": "US", "language": "en"})
+        customer = created.json()["id"]
+        await client.post(f"/customers/{customer}/invoices", headers=billing,
+                          json={"amount_cents": 900_000_000, "description": "bench"})
+        token = auth.mint(f"ses_{i}", {Role.CUSTOMER}, customer_id=customer)
+        customers.append((customer, {"Authorization": f"Bearer {token}"}))
+    return customers
+
+
+def calls(customers: list[tuple[str, dict[str, str]]]) -> dict[str, Call]:
+    keys = itertools.count()
+
+    async def bare(client: httpx.AsyncClient, n: int) -> httpx.Response:
+        return await client.get("/bare")
+
+    async def account(client: httpx.AsyncClient, n: int) -> httpx.Response:
+        customer, headers = customers[n % len(customers)]
+        return await client.get(f"/customers/{customer}/account", headers=headers)
+
+    async def payment(client: httpx.AsyncClient, n: int) -> httpx.Response:
+        customer, headers = customers[n % len(customers)]
+        return await client.post(
+            f"/customers/{customer}/payments",
+            json={"payment_method_token": "pm_visa_4242", "amount_cents": 1},
+            headers={**headers, "Idempotency-Key": f"bench-{next(keys)}"})
+
+    return {"bare": bare, "account": account, "payment": payment}
+
+
+def summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
+    ordered = sorted(latencies)
+    p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
+    return {"rps": len(latencies) / elapsed, "p50_ms": statistics.median(ordered) * 1000,
+            "p99_ms": p99 * 1000, "errors": errors}
+
+
+async def closed_loop(client: httpx.AsyncClient, call: Call, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = [0]
+    counter = itertools.count()
+    stop = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            response = await call(client, next(counter))
+            latencies.append(time.perf_counter() - start)
+            errors[0] += response.status_code >= 400
+
+    begin = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+    return summary(latencies, time.perf_counter() - begin, errors[0])
+
+
+async def fixed_rate(client: httpx.AsyncClient, call: Call, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors = [0]
+
+    async def one(n: int) -> None:
+        start = time.perf_counter()
+        response = await call(client, n)
+        latencies.append(time.perf_counter() - start)
+        errors[0] += response.status_code >= 400
+
+    begin = time.perf_counter()
+    tasks = []
+    for n in range(int(seconds * FIXED_RATE)):
+        # Open loop: requests leave on schedule whether or not earlier ones returned.
+        await asyncio.sleep(max(0.0, begin + n / FIXED_RATE - time.perf_counter()))
+        tasks.append(asyncio.create_task(one(n)))
+    await asyncio.gather(*tasks)
+    return summary(latencies, time.perf_counter() - begin, errors[0])
+
+
+async def measure(base: str, seconds: float) -> dict[str, Any]:
+    limits = httpx.Limits(max_connections=CONCURRENCY * 8, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        progress(f"seeding {CUSTOMERS} customers ...")
+        endpoints = calls(await seed(client))
+        for call in endpoints.values():  # warm up connections, caches, plans
+            await closed_loop(client, call, 1.0)
+        results: dict[str, Any] = {}
+        for name, call in endpoints.items():
+            progress(f"closed loop: {name} for {seconds:.0f} s ...")
+            results[name] = await closed_loop(client, call, seconds)
+        for name in ("account", "payment"):
+            progress(f"fixed rate {FIXED_RATE:.0f}/s: {name} for {seconds:.0f} s ...")
+            results[f"{name}@200"] = await fixed_rate(client, endpoints[name], seconds)
+    return results
+
+
+def report(results: dict[str, Any]) -> dict[str, float]:
+    bare = results["bare"]["rps"]
+    print(f"{'stage':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'vs bare':>9}")
+    for name, r in results.items():
+        ratio = f"{r['rps'] / bare:8.0%}" if "@" not in name else "       -"
+        print(f"{name:<14}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}"
+              f"{r['errors']:>8.0f} {ratio}")
+    return {
+        "bare_rps": round(bare, 1),
+        "account_rps": round(results["account"]["rps"], 1),
+        "payment_rps": round(results["payment"]["rps"], 1),
+        "account_to_bare_ratio": round(results["account"]["rps"] / bare, 3),
+        "payment_to_bare_ratio": round(results["payment"]["rps"] / bare, 3),
+        "account_p99_ms_at_200_rps": round(results["account@200"]["p99_ms"], 1),
+        "payment_p99_ms_at_200_rps": round(results["payment@200"]["p99_ms"], 1),
+        "account_p50_ms_at_200_rps": round(results["account@200"]["p50_ms"], 1),
+        "payment_p50_ms_at_200_rps": round(results["payment@200"]["p50_ms"], 1),
+        "errors_count": sum(r["errors"] for r in results.values()),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 s per stage (under a minute)")
+    parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "DIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        serve(args.serve[0], int(args.serve[1]), args.serve[2])
+        return
+    import tempfile
+
+    with database() as url, tempfile.TemporaryDirectory() as tmp, server(url, Path(tmp)) as base:
+        results = asyncio.run(measure(base, 3.0 if args.quick else 15.0))
+    print(json.dumps(report(results)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,229 @@
+"""Placing calls through the telephony port: pacing, dial-time compliance, routing hand-off."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from dialer_harness import Dialer, DialerFactory, campaign, envelope
+from sqlalchemy import select
+
+from ringway.dialer import tables
+from ringway.dialer.dialing import tick
+from ringway.dialer.telephony import CallOutcome, CallResult
+from ringway.shared.contracts.agents import AgentState, AgentStateChanged
+from ringway.shared.contracts.common import Channel, Direction
+from ringway.shared.contracts.contacts import ContactAbandoned, ContactCompleted
+
+# Wednesday 2026-01-14 18:00 UTC: 13:00 in New York, 10:00 in Los Angeles.
+NOON_NY = datetime(2026, 1, 14, 18, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clock:
+    now: datetime = NOON_NY
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class ScriptedNetwork:
+    """The telephony port answering each number the way a test says (default: a person)."""
+
+    def __init__(self, **outcomes: CallOutcome) -> None:
+        self.outcomes = outcomes
+        self.placed: list[str] = []
+
+    async def dial(self, number: str, caller_id: str | None, ring_timeout_s: float) -> CallResult:
+        self.placed.append(number)
+        outcome = self.outcomes.get(number.lstrip("+"), CallOutcome.HUMAN)
+        return CallResult(outcome, 8000)
+
+
+async def start(factory: DialerFactory, mode: str = "progressive", agents: int = 3,
+                numbers: int = 3, app: dict[str, Any] | None = None,
+                **settings: Any) -> tuple[Dialer, Clock, str]:
+    clock = Clock()
+    dialer = await factory(clock=clock, **(app or {}))
+    campaign_id = await campaign(dialer, start=False, enrol_on=[], purpose="sales",
+                                 dialing_mode=mode, settings=settings,
+                                 caller_id="+14155550000")
+    rows = "".join(f"+1212555{100 + n:04d}\n" for n in range(numbers))
+    headers = {**await dialer.headers("supervisor"), "content-type": "text/csv"}
+    loaded = await dialer.client.post(f"/campaigns/{campaign_id}/lists",
+                                      content=f"phone\n{rows}".encode(), headers=headers)
+    assert loaded.status_code == 201, loaded.text
+    started = await dialer.client.post(f"/campaigns/{campaign_id}/start",
+                                       headers=await dialer.headers("supervisor"))
+    assert started.status_code == 200, started.text
+    for n in range(agents):
+        await dialer.deliver(envelope(AgentStateChanged(
+            agent_id=f"a{n}", previous=AgentState.OFFLINE, state=AgentState.AVAILABLE,
+            changed_at=NOON_NY - timedelta(minutes=5)), "routing"))
+    await dialer.wait_consumed(agents)
+    return dialer, clock, campaign_id
+
+
+async def rows(dialer: Dialer, table: Any, **where: Any) -> list[Any]:
+    async with dialer.runtime.db.session() as session:
+        query = select(table).where(*(table.c[k] == v for k, v in where.items()))
+        return list((await session.execute(query)).mappings().all())
+
+
+async def test_progressive_places_one_call_per_ready_agent_and_hands_answers_to_routing(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2, numbers=3)
+    network = ScriptedNetwork(**{"12125550101": CallOutcome.BUSY})
+    report = await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert report.decision is not None
+    assert (report.decision.dial, report.decision.reason) == (2, "progressive")
+    assert network.placed == ["+12125550100", "+12125550101"]
+    answered = await dialer.wait_events("outbound_call.answered", 1)
+    assert answered[0].data["queue_id"] == "q-outbound"
+    assert answered[0].data["connect_limit_ms"] == 2000
+    assert len(await dialer.wait_events("attempt.started", 2)) == 2
+    [busy] = await dialer.wait_events("attempt.finished", 1)
+    assert (busy.data["outcome"], busy.data["final"]) == ("busy", False)
+    [decision] = await rows(dialer, tables.pacing_decisions, campaign_id=campaign_id)
+    assert decision["inputs"]["inputs"]["agents_ready"] == 2
+    assert decision["reason"] == "progressive"
+
+
+async def test_nothing_is_dialed_when_no_agent_is_logged_in(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=0)
+    network = ScriptedNetwork()
+    report = await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert report.decision is not None
+    assert report.decision.reason == "no_agents_logged_in"
+    assert network.placed == []
+
+
+async def test_a_number_put_on_do_not_call_mid_campaign_is_never_dialed(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=3, numbers=3)
+    added = await dialer.client.post(f"/campaigns/{campaign_id}/do-not-call",
+                                     json={"phones": ["+12125550101"]},
+                                     headers=await dialer.headers("supervisor"))
+    assert added.json()["added"] == 1
+    network = ScriptedNetwork()
+    report = await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert "+12125550101" not in network.placed
+    assert len(network.placed) == 2
+    page = await dialer.client.get(f"/campaigns/{campaign_id}/suppressions",
+                                   headers=await dialer.headers("supervisor"))
+    [suppression] = page.json()["items"]
+    assert suppression["reason"] == "campaign_do_not_call"
+    assert "phone" not in suppression
+    [contact] = await rows(dialer, tables.campaign_contacts, phone="+12125550101")
+    assert contact["status"] == "suppressed"
+    assert report.suppressed[0][0] == contact["id"]
+
+
+async def test_outside_calling_hours_the_contact_waits_for_the_window(
+        dialer_factory: DialerFactory) -> None:
+    dialer, clock, campaign_id = await start(dialer_factory, agents=1, numbers=1)
+    clock.now = datetime(2026, 1, 15, 3, 0, tzinfo=UTC)  # 22:00 in New York
+    network = ScriptedNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert network.placed == []
+    [contact] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
+    assert contact["status"] == "pending"
+    assert contact["next_attempt_at"] == datetime(2026, 1, 15, 13, 0, tzinfo=UTC)
+    [suppression] = await rows(dialer, tables.suppressions, campaign_id=campaign_id)
+    assert suppression["reason"] == "outside_calling_hours"
+
+
+async def test_an_abandoned_call_is_not_redialed_for_72_hours(
+        dialer_factory: DialerFactory) -> None:
+    dialer, clock, campaign_id = await start(dialer_factory, agents=1, numbers=1)
+    await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=campaign_id)
+    [attempt] = await rows(dialer, tables.attempts, campaign_id=campaign_id)
+    await dialer.deliver(envelope(ContactAbandoned(
+        contact_id="k1", queue_id="q-outbound", channel=Channel.VOICE,
+        abandoned_at=NOON_NY + timedelta(seconds=10), waited_ms=2000,
+        direction=Direction.OUTBOUND, attempt_id=attempt["id"]), "routing"))
+    await dialer.wait_consumed(2)
+    [attempt] = await rows(dialer, tables.attempts, campaign_id=campaign_id)
+    assert attempt["outcome"] == "abandoned"
+    [contact] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
+    assert contact["next_attempt_at"] >= NOON_NY + timedelta(hours=72)
+    # Even if a supervisor's change made it due sooner, dial time says no.
+    clock.now = NOON_NY + timedelta(hours=24)
+    async with dialer.runtime.uow() as uow:
+        await uow.session.execute(tables.campaign_contacts.update().values(
+            next_attempt_at=clock.now))
+    network = ScriptedNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert network.placed == []
+    reasons = [s["reason"] for s in await rows(dialer, tables.suppressions)]
+    assert reasons == ["abandon_cooldown"]
+
+
+async def test_an_opt_out_disposition_puts_the_number_on_the_global_list(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=1, numbers=1)
+    await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=campaign_id)
+    [attempt] = await rows(dialer, tables.attempts, campaign_id=campaign_id)
+    await dialer.deliver(envelope(ContactCompleted(
+        contact_id="k1", queue_id="q-outbound", channel=Channel.VOICE, agent_id="a0",
+        completed_at=NOON_NY + timedelta(minutes=4), disposition="do_not_call",
+        direction=Direction.OUTBOUND, attempt_id=attempt["id"]), "routing"))
+    await dialer.wait_consumed(2)
+    [entry] = await rows(dialer, tables.do_not_call, phone="+12125550100")
+    assert (entry["scope"], entry["reason"]) == ("global", "opt_out")
+    [contact] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
+    assert (contact["status"], contact["outcome"]) == ("done", "do_not_call")
+    finished = await dialer.wait_events("attempt.finished", 1)
+    assert finished[-1].data["disposition"] == "do_not_call"
+    assert finished[-1].data["final"] is True
+
+
+async def test_retries_stop_after_max_attempts(dialer_factory: DialerFactory) -> None:
+    dialer, clock, campaign_id = await start(dialer_factory, agents=1, numbers=1,
+                                             max_attempts=2)
+    network = ScriptedNetwork(**{"12125550100": CallOutcome.NO_ANSWER})
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    clock.now += timedelta(hours=2, minutes=1)  # the no-answer retry delay
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    clock.now += timedelta(hours=2, minutes=1)
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert network.placed == ["+12125550100", "+12125550100"]
+    [contact] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
+    assert (contact["status"], contact["attempts"]) == ("exhausted", 2)
+
+
+async def test_an_agentless_campaign_delivers_its_message_without_agents(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, mode="agentless", agents=0,
+                                         numbers=2)
+    network = ScriptedNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert len(network.placed) == 2
+    outcomes = {a["outcome"] for a in await rows(dialer, tables.attempts)}
+    assert outcomes == {"message_delivered"}
+    assert dialer.events("outbound_call.answered") == []
+
+
+async def test_a_paused_campaign_places_no_call(dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2)
+    await dialer.client.post(f"/campaigns/{campaign_id}/pause",
+                             headers=await dialer.headers("supervisor"))
+    network = ScriptedNetwork()
+    report = await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert report.decision is None
+    assert network.placed == []
+
+
+async def test_the_running_app_paces_its_campaigns_on_its_own(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(
+        dialer_factory, agents=2, numbers=5,
+        app={"dialing_enabled": True, "dialing_interval_s": 0.05})
+    await dialer.wait_events("attempt.started", 2)
+    assert dialer.app.state.telephony.placed[:2] == ["+12125550100", "+12125550101"]
+    decisions = await rows(dialer, tables.pacing_decisions, campaign_id=campaign_id)
+    reasons = {d["reason"] for d in decisions}
+    assert "progressive" in reasons
+    assert reasons <= {"progressive", "no_agents_logged_in"}  # before the agents logged in

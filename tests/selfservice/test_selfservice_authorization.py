@@ -1,0 +1,142 @@
+"""Authorization matrix: every route x every role x own/foreign customer."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from selfservice_harness import SelfService
+
+from ringway.shared.web.auth import Role
+
+SCOPES = ("billing:write", "catalogue:write", "orders:write", "slots:write", "visits:complete")
+ROLES = ("admin", "supervisor", "agent", "integration", "scoped", "own", "foreign")
+ANY = frozenset(ROLES)
+READERS = frozenset({"admin", "supervisor", "agent", "own"})
+ACTOR = frozenset({"admin", "own"})
+SCOPED = frozenset({"admin", "scoped"})
+SUPER = frozenset({"admin", "supervisor"})
+ADMIN = frozenset({"admin"})
+C = "/customers/{customer_id}"
+# (method, path) -> (roles allowed past authorization, body)
+MATRIX: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = {
+    ("POST", "/auth/logout"): (frozenset({"admin", "own", "foreign"}), None),
+    ("POST", "/integration-keys"): (ADMIN, {"name": "k", "scopes": ["slots:write"]}),
+    ("DELETE", "/integration-keys/{key_id}"): (ADMIN, None),
+    ("GET", "/audit"): (ADMIN, None),
+    ("POST", "/customers"): (frozenset({"admin", "integration", "scoped"}), "registration"),
+    ("GET", C): (READERS, None),
+    ("PATCH", C): (ACTOR, {"display_name": "Ana"}),
+    ("DELETE", C): (ACTOR, None),
+    ("GET", f"{C}/contacts"): (READERS, None),
+    ("POST", f"{C}/invoices"): (SCOPED, {"amount_cents": 100, "description": "x"}),
+    ("POST", f"{C}/payments"): (ACTOR, {"payment_method_token": "pm_visa_4242"}),
+    ("GET", f"{C}/account"): (READERS, None),
+    ("GET", f"{C}/ledger"): (READERS, None),
+    ("GET", f"{C}/invoices"): (READERS, None),
+    ("GET", f"{C}/payments"): (READERS, None),
+    ("PUT", "/catalogue/products/{sku}"): (SCOPED, {"name": "F", "price_cents": 1, "stock": 9}),
+    ("GET", "/catalogue/products"): (ANY, None),
+    ("POST", f"{C}/orders"): (ACTOR, {"lines": [{"sku": "F-1", "quantity": 1}]}),
+    ("GET", f"{C}/orders"): (READERS, None),
+    ("GET", f"{C}/orders/{{order_id}}"): (READERS, None),
+    ("POST", f"{C}/orders/{{order_id}}/cancel"): (ACTOR, None),
+    ("POST", "/orders/{order_id}/status"): (SCOPED, {"status": "shipped"}),
+    ("POST", f"{C}/purchases"): (ACTOR, {"sku": "F-1", "serial_number": "SN-1",
+                                        "purchased_on": "2026-01-02", "place": "shop"}),
+    ("GET", f"{C}/purchases"): (READERS, None),
+    ("POST", "/visit-slots"): (SCOPED, {"area": "a", "job_type": "j", "capacity": 1,
+                                        "starts_at": "2026-12-01T09:00:00Z",
+                                        "ends_at": "2026-12-01T10:00:00Z"}),
+    ("GET", "/visit-slots"): (ANY, None),
+    ("POST", f"{C}/visits"): (ACTOR, "slot"),
+    ("GET", f"{C}/visits"): (READERS, None),
+    ("POST", f"{C}/visits/{{visit_id}}/reschedule"): (ACTOR, "slot"),
+    ("POST", f"{C}/visits/{{visit_id}}/cancel"): (ACTOR, None),
+    ("POST", "/visits/{visit_id}/complete"): (SCOPED, None),
+    ("POST", "/kb/articles"): (SUPER, {"language": "en", "title": "t", "body": "b"}),
+    ("POST", "/kb/articles/{article_id}/feedback"): (ANY, {"helpful": True}),
+    ("POST", "/kb/categories"): (SUPER, {"code": "c", "title": "C"}),
+    ("POST", f"{C}/support-requests"): (ACTOR, {"subject": "s", "message": "m"}),
+    ("GET", f"{C}/support-requests"): (READERS, None),
+    ("POST", f"{C}/callbacks"): (ACTOR, {}),
+}
+# Shared plumbing and deliberately public routes: covered by tests/platform.
+OUTSIDE = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"),
+           ("POST", "/auth/tokens"), ("POST", "/auth/login"), ("POST", "/auth/refresh"),
+           ("GET", "/kb/articles"), ("GET", "/kb/articles/{article_id}"),
+           ("GET", "/kb/categories")}
+
+
+def test_the_matrix_covers_every_route(selfservice_routes: set[tuple[str, str]]) -> None:
+    assert selfservice_routes - OUTSIDE == set(MATRIX)
+
+
+def _walk(routes: list[Any]) -> list[Any]:
+    found: list[Any] = []
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        found.extend(_walk(included.routes) if included is not None else [route])
+    return found
+
+
+@pytest.fixture
+def selfservice_routes(selfservice: SelfService) -> set[tuple[str, str]]:
+    """Every (method, path) the app serves."""
+    return {(m, r.path) for r in _walk(selfservice.app.routes) if isinstance(r, APIRoute)
+            for m in r.methods}
+
+
+def headers(selfservice: SelfService, role: str, own: str, foreign: str) -> dict[str, str]:
+    by_role = {"own": selfservice.customer(own), "foreign": selfservice.customer(foreign),
+               "scoped": selfservice.scoped(*SCOPES),
+               "integration": selfservice.headers(Role.INTEGRATION)}
+    return by_role.get(role) or selfservice.headers(Role(role))
+
+
+async def world(selfservice: SelfService) -> dict[str, str]:
+    """Two customers; the first has an order, a visit and a KB article to aim at."""
+    own = (await selfservice.register())["id"]
+    await selfservice.invoice(own, 10_000)
+    await selfservice.product("F-1", stock=100)
+    order = (await selfservice.order(own, ("F-1", 1))).json()["id"]
+    visit = (await selfservice.book(own, await selfservice.slot())).json()["id"]
+    article = (await selfservice.client.post(
+        "/kb/articles", json={"language": "en", "title": "t", "body": "b"},
+        headers=selfservice.headers(Role.SUPERVISOR))).json()["id"]
+    return {"customer_id": own, "order_id": order, "visit_id": visit, "article_id": article,
+            "key_id": "ik_none", "sku": "F-1",
+            "foreign": (await selfservice.register("bo@example.com"))["id"]}
+
+
+async def test_every_route_admits_exactly_its_roles_and_foreign_ids_look_missing(
+        selfservice: SelfService) -> None:
+    ids = await world(selfservice)
+    counter = itertools.count()
+    # Erasing the customer goes last: it would turn the other answers into 404s.
+    for (method, path), (allowed, body) in sorted(MATRIX.items(),
+                                                  key=lambda item: item[0] == ("DELETE", C)):
+        for role in ROLES:
+            payload = await _body(selfservice, body, next(counter))
+            response = await selfservice.client.request(
+                method, path.format(**ids), json=payload,
+                headers={**headers(selfservice, role, ids["customer_id"], ids["foreign"]),
+                         "Idempotency-Key": f"k{next(counter)}"})
+            where = f"{method} {path} as {role}: {response.status_code} {response.text[:200]}"
+            assert response.status_code < 500, where
+            denied = response.status_code in (401, 403)
+            if role == "foreign" and "{customer_id}" in path:
+                assert response.status_code in (403, 404), where
+            else:
+                assert denied == (role not in allowed), where
+
+
+async def _body(selfservice: SelfService, body: Any, n: int) -> Any:
+    if body == "registration":
+        return {"email": f"r{n}@example.com", "password": "correct horse battery",
+                "display_name": "R", "country": "US", "language": "en"}
+    if body == "slot":
+        return {"slot_id": await selfservice.slot(capacity=5, hours_ahead=48)}
+    return body
