@@ -20,7 +20,9 @@ COPY services/ services/
 COPY cli/ cli/
 RUN /opt/ringway/bin/pip install --no-deps --no-compile ./shared ./services/routing \
         ./services/outbound-dialer ./services/selfservice ./services/metrics ./cli \
-    && /opt/ringway/bin/python -m compileall -q /opt/ringway/lib
+    && /opt/ringway/bin/python -m compileall -q /opt/ringway/lib \
+    && /opt/ringway/bin/python -m pip uninstall -y -q pip setuptools
+# (pip and setuptools are not needed at run time: 25 MB less, and nothing to install with.)
 
 # --- runtime: the same base, the virtualenv, an unprivileged user -------------------------
 FROM python:3.11.14-slim-bookworm AS runtime

@@ -156,6 +156,16 @@ def calls(customers: list[tuple[str, dict[str, str]]]) -> dict[str, Call]:
     return {"bare": bare, "account": account, "payment": payment}
 
 
+async def timed(client: httpx.AsyncClient, call: Call, n: int) -> tuple[float, bool]:
+    """Seconds taken and whether it failed (a 4xx/5xx or no answer in time)."""
+    start = time.perf_counter()
+    try:
+        failed = (await call(client, n)).status_code >= 400
+    except httpx.HTTPError:
+        failed = True
+    return time.perf_counter() - start, failed
+
+
 def summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, float]:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
@@ -171,10 +181,9 @@ async def closed_loop(client: httpx.AsyncClient, call: Call, seconds: float) -> 
 
     async def worker() -> None:
         while time.perf_counter() < stop:
-            start = time.perf_counter()
-            response = await call(client, next(counter))
-            latencies.append(time.perf_counter() - start)
-            errors[0] += response.status_code >= 400
+            seconds_taken, failed = await timed(client, call, next(counter))
+            latencies.append(seconds_taken)
+            errors[0] += failed
 
     begin = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
@@ -186,10 +195,9 @@ async def fixed_rate(client: httpx.AsyncClient, call: Call, seconds: float) -> d
     errors = [0]
 
     async def one(n: int) -> None:
-        start = time.perf_counter()
-        response = await call(client, n)
-        latencies.append(time.perf_counter() - start)
-        errors[0] += response.status_code >= 400
+        seconds_taken, failed = await timed(client, call, n)
+        latencies.append(seconds_taken)
+        errors[0] += failed
 
     begin = time.perf_counter()
     tasks = []
@@ -203,7 +211,7 @@ async def fixed_rate(client: httpx.AsyncClient, call: Call, seconds: float) -> d
 
 async def measure(base: str, seconds: float) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=CONCURRENCY * 8, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
         progress(f"seeding {CUSTOMERS} customers ...")
         endpoints = calls(await seed(client))
         for call in endpoints.values():  # warm up connections, caches, plans

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -13,9 +14,10 @@ from dialer_harness import ADMIN_KEY, SECRET, Dialer, DialerFactory
 
 from ringway.dialer.app import create_app
 from ringway.dialer.settings import DialerSettings
-from ringway.shared.bus.base import Delivery
+from ringway.shared.bus.base import Delivery, EventBus
 from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.contracts.dialer import TOPIC as DIALER_TOPIC
+from ringway.shared.contracts.topics import TOPICS
 from ringway.shared.web.auth import Authenticator
 
 
@@ -24,12 +26,14 @@ async def dialer_factory(tmp_path: Path) -> AsyncIterator[DialerFactory]:
     """Start dialers on fresh buses (SQLite in tmp_path unless given a database_url)."""
     async with AsyncExitStack() as stack:
 
-        async def start(clock: Any = None, **overrides: Any) -> Dialer:
+        async def start(clock: Any = None, bus: EventBus | None = None,
+                        **overrides: Any) -> Dialer:
             values: dict[str, Any] = {
                 "data_dir": tmp_path,
                 "database_url": f"sqlite+aiosqlite:///{tmp_path / 'dialer.db'}",
                 "outbox_poll_interval_s": 0.05, "dialing_enabled": False, **overrides}
-            return await stack.enter_async_context(_running(DialerSettings(**values), clock))
+            return await stack.enter_async_context(
+                _running(DialerSettings(**values), clock, bus or InProcessBus()))
 
         yield start
 
@@ -41,9 +45,12 @@ async def dialer(dialer_factory: DialerFactory) -> Dialer:
 
 
 @asynccontextmanager
-async def _running(settings: DialerSettings, clock: Any) -> AsyncIterator[Dialer]:
-    bus = InProcessBus()
+async def _running(settings: DialerSettings, clock: Any,
+                   bus: EventBus) -> AsyncIterator[Dialer]:
     await bus.start()
+    ensure = getattr(bus, "ensure_topics", None)
+    if ensure is not None:
+        await ensure(list(TOPICS.values()))
     extra = {"clock": clock} if clock is not None else {}
     app = create_app(settings, bus, Authenticator(SECRET, admin_api_key=ADMIN_KEY), **extra)
     harness = Dialer(app, bus, httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
@@ -52,7 +59,8 @@ async def _running(settings: DialerSettings, clock: Any) -> AsyncIterator[Dialer
     async def observe(delivery: Delivery) -> None:
         harness.observed.append(delivery.envelope())
 
-    await bus.subscribe("dialer-tests-observer", [DIALER_TOPIC], observe)
+    await bus.subscribe(f"dialer-tests-observer-{uuid.uuid4().hex[:8]}", [DIALER_TOPIC],
+                        observe)
     try:
         async with app.router.lifespan_context(app), harness.client:
             yield harness

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from dialer_harness import Dialer, DialerFactory, campaign, envelope
 from sqlalchemy import select
 
@@ -227,3 +228,51 @@ async def test_the_running_app_paces_its_campaigns_on_its_own(
     reasons = {d["reason"] for d in decisions}
     assert "progressive" in reasons
     assert reasons <= {"progressive", "no_agents_logged_in"}  # before the agents logged in
+
+
+async def test_campaign_statistics_count_outcomes_and_abandons_per_window(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=3, numbers=3,
+                                         compliance_profiles=["US", "UK"])
+    network = ScriptedNetwork(**{"12125550102": CallOutcome.MACHINE})
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    first, second = sorted((a for a in await rows(dialer, tables.attempts)
+                            if a["outcome"] == "human"), key=lambda a: a["phone"])
+    await dialer.deliver(envelope(ContactCompleted(
+        contact_id="k1", queue_id="q-outbound", channel=Channel.VOICE, agent_id="a0",
+        completed_at=NOON_NY + timedelta(minutes=4), disposition="sale",
+        direction=Direction.OUTBOUND, attempt_id=first["id"]), "routing"))
+    await dialer.deliver(envelope(ContactAbandoned(
+        contact_id="k2", queue_id="q-outbound", channel=Channel.VOICE,
+        abandoned_at=NOON_NY + timedelta(seconds=10), waited_ms=2000,
+        direction=Direction.OUTBOUND, attempt_id=second["id"]), "routing"))
+    await dialer.wait_consumed(5)
+    response = await dialer.client.get(f"/campaigns/{campaign_id}/stats",
+                                       headers=await dialer.headers("supervisor"))
+    stats = response.json()
+    assert stats["outcomes"] == {"connected": 1, "abandoned": 1, "machine": 1}
+    assert (stats["connects"], stats["conversions"], stats["right_party_contacts"]) == (1, 1, 1)
+    us, uk = stats["abandon_windows"]
+    assert (us["profile"], us["live_answers"], us["abandoned"], us["rate"]) == ("US", 2, 1, 0.5)
+    assert uk["amd_false_positive_estimate"] == pytest.approx(0.05)
+    assert uk["rate"] == pytest.approx(1.05 / 2.05, abs=1e-6)
+
+
+async def test_pacing_decisions_can_be_read_back_for_an_audit(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2)
+    await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=campaign_id)
+    headers = await dialer.headers("supervisor")
+    path = f"/campaigns/{campaign_id}/pacing-decisions"
+    [decision] = (await dialer.client.get(path, headers=headers)).json()
+    assert (decision["dial"], decision["reason"], decision["mode"]) == (2, "progressive",
+                                                                        "progressive")
+    inputs = decision["inputs"]["inputs"]
+    assert (inputs["agents_ready"], inputs["calls_in_flight"]) == (2, 0)
+    assert inputs["window_rates"] == {"US": 0.0}
+    later = await dialer.client.get(path, params={"since": "2030-01-01T00:00:00Z"},
+                                    headers=headers)
+    assert later.json() == []
+    naive = await dialer.client.get(path, params={"since": "2030-01-01T00:00:00"},
+                                    headers=headers)
+    assert naive.status_code == 422

@@ -141,7 +141,7 @@ async def test_erasure_forgets_the_customers_contact_memory(metrics: Metrics) ->
     await metrics.deliver(completed("c1", at(5), customer="cu1", reason="billing"))
     await metrics.deliver(wrap(CustomerErased(customer_id="cu1", erased_at=at(6))))
     async with metrics.app.state.runtime.uow() as uow:
-        left = (await uow.session.execute(select(tables.last_contact))).all()
+        left = (await uow.session.execute(select(tables.customer_contacts))).all()
     assert left == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -46,6 +47,10 @@ app = typer.Typer(help="Configuration: the reference of every environment variab
 
 def _default(field: FieldInfo) -> str:
     value: Any = field.default
+    if value is PydanticUndefined and field.default_factory is not None:
+        value = field.get_default(call_default_factory=True, validated_data={})
+        text = json.dumps(value, sort_keys=True, default=str)
+        return f"`{text}`" if len(text) <= 60 else "built in (see the service's settings.py)"
     if value is PydanticUndefined:
         return "required"
     if value is None or isinstance(value, SecretStr):

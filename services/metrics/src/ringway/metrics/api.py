@@ -7,10 +7,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ringway.metrics import reports, service
+from ringway.metrics import containment, reports, service
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.schemas import (
     AgentKpiReport,
+    ContainmentRead,
     IntervalKpiReport,
     ReasonReport,
     SelfServiceReport,
@@ -86,3 +87,11 @@ async def selfservice_kpis(start: Start, end: End, rt: Runtime, kpi_rules: Rules
                            _: Supervisor) -> SelfServiceReport:
     """Self-service actions per interval, action and outcome."""
     return await service.selfservice_report(rt.uow, kpi_rules, start=start, end=end)
+
+
+@router.get("/kpis/containment", tags=["kpis"], response_model=ContainmentRead,
+            responses=INVALID_RANGE)
+async def containment_kpis(start: Start, end: End, rt: Runtime,
+                           _: Supervisor) -> ContainmentRead:
+    """Self-service containment and knowledge-base deflection of sessions started in range."""
+    return await containment.report(rt.uow, start=start, end=end)

@@ -12,6 +12,7 @@ from ringway.metrics.consumers import handlers
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.settings import MetricsSettings
 from ringway.metrics.staffing_api import router as staffing_router
+from ringway.metrics.surveys_api import router as surveys_router
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
@@ -35,10 +36,11 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
         title="Ringway metrics",
         description="KPIs per queue, channel and interval, built from the platform's events.",
         authenticator=authenticator,
-        routers=[router, staffing_router],
+        routers=[router, staffing_router, surveys_router],
         openapi_tags=[
             {"name": "kpis", "description": "Service level, ASA, AHT, abandonment and "
              "self-service counts per interval."},
+            {"name": "surveys", "description": "Post-contact survey answers (CSAT, NPS)."},
             {"name": "staffing", "description": "Erlang C / Erlang A required agents, what-if, "
              "and required vs logged-in agents."},
         ],

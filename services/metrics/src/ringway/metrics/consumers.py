@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ringway.metrics import ingest, service
+from ringway.metrics import containment, ingest, service, surveys
 from ringway.metrics.domain import KpiRules
 from ringway.shared.consumers import EventHandler
 from ringway.shared.contracts.agents import AgentStateChanged
@@ -13,6 +13,7 @@ from ringway.shared.contracts.contacts import (
     ContactQueued,
 )
 from ringway.shared.contracts.selfservice import CustomerErased, SelfServiceActionCompleted
+from ringway.shared.contracts.surveys import SurveyAnswered
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
 
@@ -37,9 +38,13 @@ def handlers(rules: KpiRules) -> dict[str, EventHandler]:
 
     async def on_action(uow: UnitOfWork, event: SelfServiceActionCompleted, _: Envelope) -> None:
         await service.count_selfservice(uow, event, rules)
+        await containment.session_action(uow, event)
 
     async def on_erased(uow: UnitOfWork, event: CustomerErased, _: Envelope) -> None:
         await ingest.customer_erased(uow, event)
+
+    async def on_survey(uow: UnitOfWork, event: SurveyAnswered, _: Envelope) -> None:
+        await surveys.count_answer(uow, event, rules)
 
     return {
         ContactQueued.event_type: on_queued,
@@ -49,4 +54,5 @@ def handlers(rules: KpiRules) -> dict[str, EventHandler]:
         AgentStateChanged.event_type: on_state,
         SelfServiceActionCompleted.event_type: on_action,
         CustomerErased.event_type: on_erased,
+        SurveyAnswered.event_type: on_survey,
     }

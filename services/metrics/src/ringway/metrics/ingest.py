@@ -12,14 +12,15 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from ringway.metrics import domain, tables
+from ringway.metrics import containment, domain, fcr, tables
 from ringway.metrics.domain import IntervalCounts, KpiRules
 from ringway.metrics.domain.agents import split_by_interval
-from ringway.metrics.domain.kpis import MAXIMA, is_repeat
+from ringway.metrics.domain.kpis import MAXIMA
 from ringway.metrics.store import increment, put
 from ringway.shared.contracts.agents import AgentStateChanged
+from ringway.shared.contracts.common import Direction
 from ringway.shared.contracts.contacts import (
     ContactAbandoned,
     ContactAccepted,
@@ -44,8 +45,13 @@ async def contact_queued(uow: UnitOfWork, event: ContactQueued, envelope: Envelo
     await add_counts(uow, rules, moment, event.queue_id, event.channel.value, domain.queued())
     if event.reason:
         await _reason(uow, rules, moment, event, offered=1)
+    if event.customer_id and event.direction is Direction.INBOUND:
+        await containment.assisted_contact(uow, event.customer_id, event.contact_id,
+                                           event.arrived_at)
     if event.customer_id and event.reason:
-        await _count_repeat(uow, rules, event)
+        await fcr.arrived(uow, rules, add_counts, customer_id=event.customer_id,
+                          reason=event.reason, contact_id=event.contact_id,
+                          at=domain.as_utc(event.arrived_at))
 
 
 async def contact_accepted(uow: UnitOfWork, event: ContactAccepted, rules: KpiRules) -> None:
@@ -74,10 +80,10 @@ async def contact_completed(uow: UnitOfWork, event: ContactCompleted, rules: Kpi
         await _reason(uow, rules, event.completed_at, event, handled=1,
                       resolved=int(event.resolved))
     if event.customer_id and event.reason:
-        await put(uow, tables.last_contact,
-                  {"customer_id": event.customer_id, "reason": event.reason},
-                  {"contact_id": event.contact_id, "queue_id": event.queue_id,
-                   "channel": channel, "completed_at": event.completed_at})
+        await fcr.completed(uow, rules, add_counts, customer_id=event.customer_id,
+                            reason=event.reason, contact_id=event.contact_id,
+                            at=domain.as_utc(event.completed_at), queue_id=event.queue_id,
+                            channel=channel)
 
 
 async def agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
@@ -99,8 +105,8 @@ async def agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
 
 async def customer_erased(uow: UnitOfWork, event: CustomerErased) -> None:
     """Forget which contacts a customer had: metrics keeps no other link to a person."""
-    t = tables.last_contact
-    await uow.session.execute(delete(t).where(t.c.customer_id == event.customer_id))
+    await fcr.erase(uow, event.customer_id)
+    await containment.erase(uow, event.customer_id)
 
 
 async def add_counts(uow: UnitOfWork, rules: KpiRules, moment: datetime, queue_id: str,
@@ -127,21 +133,6 @@ async def _reason(uow: UnitOfWork, rules: KpiRules, moment: datetime,
            "reason": event.reason}
     zeros = dict.fromkeys(("offered", "handled", "resolved"), 0)
     await increment(uow, tables.reason_stats, key, {**zeros, **amounts})
-
-
-async def _count_repeat(uow: UnitOfWork, rules: KpiRules, event: ContactQueued) -> None:
-    # The earlier contact was not resolved at first contact: count it against that contact's
-    # interval, once (the memory is dropped), then wait for this one to complete.
-    last = await _row(uow, tables.last_contact, customer_id=event.customer_id,
-                      reason=event.reason)
-    if last is None or last["contact_id"] == event.contact_id:
-        return
-    if is_repeat(last["completed_at"], event.arrived_at, rules):
-        await add_counts(uow, rules, last["completed_at"], last["queue_id"], last["channel"],
-                         IntervalCounts(repeats=1))
-    t = tables.last_contact
-    await uow.session.execute(delete(t).where(t.c.customer_id == event.customer_id,
-                                              t.c.reason == event.reason))
 
 
 async def _row(uow: UnitOfWork, table: Any, **key: Any) -> dict[str, Any] | None:

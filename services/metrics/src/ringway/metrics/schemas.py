@@ -1,8 +1,10 @@
 """HTTP bodies of the metrics API."""
 
+from __future__ import annotations
+
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ringway.shared.contracts.common import Channel
 
@@ -129,3 +131,63 @@ class SelfServiceReport(BaseModel):
     end: datetime
     interval_minutes: int
     items: list[SelfServiceCountRead]
+
+
+class SurveyIn(BaseModel):
+    """A customer's answer to the survey after a contact: CSAT 1-5 and/or NPS 0-10."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    contact_id: str = Field(min_length=1, max_length=100)
+    csat: int | None = Field(default=None, ge=1, le=5, description="Satisfaction 1-5.")
+    nps: int | None = Field(default=None, ge=0, le=10, description="Likelihood to recommend.")
+    customer_id: str | None = Field(default=None, max_length=100)
+    agent_id: str | None = Field(default=None, max_length=100)
+    queue_id: str | None = Field(default=None, max_length=100,
+                                 description="Defaults to the queue the contact was last in.")
+    channel: Channel | None = None
+    reason: str | None = Field(default=None, max_length=100)
+
+    @model_validator(mode="after")
+    def _some_score(self) -> SurveyIn:
+        if self.csat is None and self.nps is None:
+            raise ValueError("give csat, nps or both")
+        return self
+
+
+class SurveyGroupRead(BaseModel):
+    """CSAT and NPS of one queue, channel, agent or reason ("" = not known)."""
+
+    group: str
+    csat_responses: int
+    csat_total: int
+    csat_satisfied: int
+    nps_responses: int
+    promoters: int
+    detractors: int
+    csat: float | None = Field(description="csat_satisfied / csat_responses (answers of 4-5).")
+    avg_csat: float | None = Field(description="csat_total / csat_responses.")
+    nps: float | None = Field(description="100 x (promoters - detractors) / nps_responses.")
+
+
+class SurveyReport(BaseModel):
+    """Customer experience over a range, grouped as asked."""
+
+    start: datetime
+    end: datetime
+    group_by: str
+    items: list[SurveyGroupRead]
+
+
+class ContainmentRead(BaseModel):
+    """Self-service sessions started in a range and how many reached an agent within 24 h."""
+
+    start: datetime
+    end: datetime
+    sessions: int
+    escalated: int = Field(description="Sessions followed by an assisted contact within 24 h.")
+    containment_rate: float | None = Field(description="(sessions - escalated) / sessions.")
+    kb_sessions: int = Field(description="Sessions that used the knowledge base.")
+    kb_escalated: int
+    kb_deflection_rate: float | None = Field(
+        description="(kb_sessions - kb_escalated) / kb_sessions.")

@@ -96,15 +96,29 @@ contact_seen = Table(
     Column("queued_at", UtcDateTime(), nullable=False),
 )
 
-last_contact = Table(
-    "last_contact",
+# Added in 0003 (replacing last_contact): each customer's contacts per reason, arrival and
+# completion, so a repeat is found whichever of the two contacts' events comes first.
+customer_contacts = Table(
+    "customer_contacts",
     metadata,
     Column("customer_id", String(100), primary_key=True),
     Column("reason", String(100), primary_key=True),
-    Column("contact_id", String(100), nullable=False),
-    Column("queue_id", String(100), nullable=False),
-    Column("channel", String(20), nullable=False),
-    Column("completed_at", UtcDateTime(), nullable=False),
+    Column("contact_id", String(100), primary_key=True),
+    Column("queue_id", String(100), nullable=True),
+    Column("channel", String(20), nullable=True),
+    Column("arrived_at", UtcDateTime(), nullable=True),
+    Column("completed_at", UtcDateTime(), nullable=True),
+    Column("repeated", Integer, nullable=False),
+)
+
+# One row per customer and reason, written first by every FCR update: its row lock serialises
+# concurrent handlers of the same customer and reason, so neither misses the other's contact.
+fcr_keys = Table(
+    "fcr_keys",
+    metadata,
+    Column("customer_id", String(100), primary_key=True),
+    Column("reason", String(100), primary_key=True),
+    Column("touched", BigInteger, nullable=False),
 )
 
 selfservice_stats = Table(
@@ -114,6 +128,52 @@ selfservice_stats = Table(
     Column("action", String(100), primary_key=True),
     Column("outcome", String(100), primary_key=True),
     Column("count", Integer, nullable=False),
+)
+
+# Added in 0004: post-contact surveys. One answer per contact (the endpoint's dedup), and
+# CSAT / NPS counts per interval x queue x channel x agent x reason ("" where unknown).
+survey_responses = Table(
+    "survey_responses",
+    metadata,
+    Column("contact_id", String(100), primary_key=True),
+    Column("survey_id", String(40), nullable=False),
+    Column("answered_at", UtcDateTime(), nullable=False),
+)
+
+survey_stats = Table(
+    "survey_stats",
+    metadata,
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("queue_id", String(100), primary_key=True),
+    Column("channel", String(20), primary_key=True),
+    Column("agent_id", String(100), primary_key=True),
+    Column("reason", String(100), primary_key=True),
+    Column("csat_responses", Integer, nullable=False),
+    Column("csat_total", Integer, nullable=False),
+    Column("csat_satisfied", Integer, nullable=False),
+    Column("nps_responses", Integer, nullable=False),
+    Column("promoters", Integer, nullable=False),
+    Column("detractors", Integer, nullable=False),
+)
+
+# Added in 0005: self-service sessions and customers' assisted contacts, for containment (a
+# session not followed by an assisted contact within 24 h) and knowledge-base deflection.
+selfservice_sessions = Table(
+    "selfservice_sessions",
+    metadata,
+    Column("session_id", String(100), primary_key=True),
+    Column("customer_id", String(100), nullable=True),
+    Column("started_at", UtcDateTime(), nullable=False),
+    Column("knowledge_base", Integer, nullable=False),
+    Column("escalated", Integer, nullable=False),
+)
+
+customer_arrivals = Table(
+    "customer_arrivals",
+    metadata,
+    Column("contact_id", String(100), primary_key=True),
+    Column("customer_id", String(100), nullable=False, index=True),
+    Column("arrived_at", UtcDateTime(), nullable=False),
 )
 
 outbox, inbox = add_outbox_tables(metadata)

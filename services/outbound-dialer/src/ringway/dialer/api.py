@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
+from pydantic import AwareDatetime
 
 from ringway.dialer import service
 from ringway.dialer.context import Context
@@ -14,6 +15,12 @@ from ringway.dialer.schemas import (
     CampaignCreate,
     CampaignRead,
     CampaignUpdate,
+)
+from ringway.dialer.stats import (
+    CampaignStats,
+    PacingDecisionRead,
+    campaign_stats,
+    pacing_decisions,
 )
 from ringway.shared.web.auth import Principal, Role, require
 
@@ -84,3 +91,19 @@ async def list_campaign_contacts(
     """The people enrolled in a campaign, oldest first."""
     return await service.list_contacts(ctx, campaign_id=campaign_id, limit=limit,
                                        offset=offset)
+
+
+@router.get("/campaigns/{campaign_id}/stats", response_model=CampaignStats)
+async def get_campaign_stats(campaign_id: str, ctx: Context, _: Supervisor) -> CampaignStats:
+    """Attempts, connects, right-party contacts, conversions and abandon rate per window."""
+    return await campaign_stats(ctx, campaign_id=campaign_id)
+
+
+@router.get("/campaigns/{campaign_id}/pacing-decisions", response_model=list[PacingDecisionRead])
+async def list_pacing_decisions(
+    campaign_id: str, ctx: Context, _: Supervisor,
+    since: Annotated[AwareDatetime | None, Query(description="ISO time with offset")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
+) -> list[PacingDecisionRead]:
+    """Pacing decisions with their inputs and output: the audit trail, oldest first."""
+    return await pacing_decisions(ctx, campaign_id=campaign_id, since=since, limit=limit)

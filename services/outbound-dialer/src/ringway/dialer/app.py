@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from ringway.dialer import loop, tables
 from ringway.dialer.api import router
 from ringway.dialer.api_lists import router as lists_router
+from ringway.dialer.api_preview import router as preview_router
 from ringway.dialer.consumers import handlers
 from ringway.dialer.context import Clock, DialerContext, system_clock
 from ringway.dialer.loop import with_loop
@@ -37,18 +38,20 @@ def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authentic
         description="Outbound campaigns: definitions, life cycle, contact lists, compliance, "
         "pacing and the people they call.",
         authenticator=authenticator,
-        routers=[router, lists_router],
+        routers=[router, lists_router, preview_router],
         openapi_tags=[
             {"name": "campaigns",
              "description": "Outbound campaigns, their status and enrolled contacts."},
             {"name": "lists",
              "description": "Contact-list uploads, do-not-call lists and suppressions."},
+            {"name": "preview", "description": "Preview dialing: agents start or skip calls."},
         ],
     )
     app.state.dialer = context
+    # The simulated carrier is the only adapter so far; a PBX/CPaaS one plugs in here.
+    telephony = SimulatedCarrier(seed=settings.simulated_carrier_seed)
+    app.state.telephony = telephony
     if settings.dialing_enabled:
-        telephony = SimulatedCarrier(seed=settings.simulated_carrier_seed)
-        app.state.telephony = telephony
         app.router.lifespan_context = with_loop(
             app.router.lifespan_context,
             lambda: asyncio.create_task(loop.run(context, telephony, settings.dialing_interval_s)))

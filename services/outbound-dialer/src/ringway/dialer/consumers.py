@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ringway.dialer import enrolment
+from ringway.dialer import blending, enrolment
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.phones import InvalidNumber, normalize
 from ringway.dialer.domain.retries import Outcome
@@ -12,7 +12,12 @@ from ringway.shared.consumers import EventHandler
 from ringway.shared.contracts.agents import AgentStateChanged
 from ringway.shared.contracts.callbacks import CallbackRequested
 from ringway.shared.contracts.common import Direction
-from ringway.shared.contracts.contacts import ContactAbandoned, ContactCompleted
+from ringway.shared.contracts.contacts import (
+    ContactAbandoned,
+    ContactAccepted,
+    ContactCompleted,
+    ContactQueued,
+)
 from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered, VisitCompleted
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
@@ -34,8 +39,19 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         await _enrol_known(ctx, uow, event.customer_id, envelope.type,
                            {"visit_id": event.visit_id, "job_type": event.job_type})
 
+    async def on_contact_queued(uow: UnitOfWork, event: ContactQueued,
+                                envelope: Envelope) -> None:
+        if event.direction is Direction.INBOUND:
+            await blending.inbound_queued(uow, event.contact_id, event.queue_id,
+                                          event.arrived_at)
+
+    async def on_contact_accepted(uow: UnitOfWork, event: ContactAccepted,
+                                  envelope: Envelope) -> None:
+        await blending.inbound_left(uow, event.contact_id)
+
     async def on_contact_completed(uow: UnitOfWork, event: ContactCompleted,
                                    envelope: Envelope) -> None:
+        await blending.inbound_left(uow, event.contact_id)
         if event.direction is Direction.OUTBOUND and event.attempt_id:
             await finish_attempt(ctx, uow, event.attempt_id, Outcome.CONNECTED,
                                  event.completed_at, disposition_of(event.disposition))
@@ -63,6 +79,7 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
 
     async def on_contact_abandoned(uow: UnitOfWork, event: ContactAbandoned,
                                    envelope: Envelope) -> None:
+        await blending.inbound_left(uow, event.contact_id)
         # No agent within the connect limit: an abandoned call, counted against the cap.
         if event.direction is Direction.OUTBOUND and event.attempt_id:
             await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,
@@ -83,6 +100,8 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         CallbackRequested.event_type: on_callback_requested,
         CustomerErased.event_type: on_customer_erased,
         ContactAbandoned.event_type: on_contact_abandoned,
+        ContactQueued.event_type: on_contact_queued,
+        ContactAccepted.event_type: on_contact_accepted,
         AgentStateChanged.event_type: on_agent_state_changed,
     }
 

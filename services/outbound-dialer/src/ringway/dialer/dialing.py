@@ -65,12 +65,17 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
         ctx.extras[f"pace:{campaign_id}"] = report.decision.pace_factor
         await _audit(uow, campaign, report.decision, inputs, now)
         await _select_and_start(ctx, uow, campaign, rules, report, now)
-    results = await asyncio.gather(*(telephony.dial(p.phone, campaign.caller_id,
-                                                    campaign.settings.ring_timeout_s)
+    ring_s = ring_timeout_s(campaign, rules)
+    results = await asyncio.gather(*(telephony.dial(p.phone, campaign.caller_id, ring_s)
                                      for p in report.placed))
     for placed, result in zip(report.placed, results, strict=True):
         await record_call_result(ctx, campaign, rules, placed, result)
     return report
+
+
+def ring_timeout_s(campaign: CampaignRead, rules: Rules) -> float:
+    """The campaign's ring time, never under the profiles' minimum ring time."""
+    return float(max(campaign.settings.ring_timeout_s, rules.min_ring_s))
 
 
 async def _audit(uow: UnitOfWork, campaign: CampaignRead, decision: PacingDecision,
@@ -94,12 +99,12 @@ async def _select_and_start(ctx: DialerContext, uow: UnitOfWork, campaign: Campa
     for row in await _due(uow, campaign.id, now, limit=max(wanted * 4, wanted)):
         if len(report.placed) >= wanted:
             return
-        verdict = await _check(uow, campaign, rules, row, now)
+        verdict = await check_contact(uow, campaign, rules, row, now)
         if verdict is None:
-            report.placed.append(await _start(uow, campaign, row, now))
+            report.placed.append(await start_attempt(uow, campaign, row, now))
         else:
             report.suppressed.append((row.id, verdict))
-            await _suppress(ctx, uow, campaign, row, verdict, now)
+            await suppress_contact(ctx, uow, campaign, row, verdict, now)
 
 
 async def _due(uow: UnitOfWork, campaign_id: str, now: datetime, limit: int) -> list[Any]:
@@ -112,8 +117,8 @@ async def _due(uow: UnitOfWork, campaign_id: str, now: datetime, limit: int) -> 
         .order_by(t.c.priority.desc(), t.c.next_attempt_at, t.c.id).limit(limit))).all())
 
 
-async def _check(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, row: Any,
-                 now: datetime) -> Any:
+async def check_contact(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, row: Any,
+                        now: datetime) -> Any:
     """None when the number may be dialed now; else the verdict (checked at dial time)."""
     listed = await dnc.listed_scope(uow, campaign.id, row.phone)
     callee = Callee(row.phone, row.region, tuple(row.zones or ()))
@@ -131,8 +136,9 @@ async def _history(uow: UnitOfWork, phone: str, now: datetime) -> list[PastCall]
                      else PastOutcome.CALLED) for r in rows]
 
 
-async def _suppress(ctx: DialerContext, uow: UnitOfWork, campaign: CampaignRead, row: Any,
-                    verdict: Any, now: datetime) -> None:
+async def suppress_contact(ctx: DialerContext, uow: UnitOfWork, campaign: CampaignRead,
+                           row: Any, verdict: Any, now: datetime) -> None:
+    """Record why the contact was not dialed; reschedule it, or retire it for good."""
     await dnc.record_suppression(uow, campaign_id=campaign.id, contact_id=row.id,
                                  phone=row.phone, reason=verdict.reason.value,
                                  detail=verdict.detail, ctx=ctx)
@@ -143,7 +149,9 @@ async def _suppress(ctx: DialerContext, uow: UnitOfWork, campaign: CampaignRead,
     await uow.session.execute(update(t).where(t.c.id == row.id).values(**values))
 
 
-async def _start(uow: UnitOfWork, campaign: CampaignRead, row: Any, now: datetime) -> Placed:
+async def start_attempt(uow: UnitOfWork, campaign: CampaignRead, row: Any,
+                        now: datetime) -> Placed:
+    """Record the attempt and its event; the contact is being dialed."""
     placed = Placed(str(ULID()), row.id, row.customer_id, row.phone)
     await uow.session.execute(insert(tables.attempts).values(
         id=placed.attempt_id, campaign_id=campaign.id, campaign_contact_id=row.id,

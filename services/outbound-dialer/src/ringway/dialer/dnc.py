@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
@@ -19,7 +19,6 @@ from ringway.dialer.schemas import (
 )
 from ringway.dialer.service import load_campaign
 from ringway.shared.db.uow import UnitOfWork
-from ringway.shared.web.problems import NotFound
 
 GLOBAL = "global"
 
@@ -51,17 +50,6 @@ async def add(uow: UnitOfWork, scope: str, phones: list[str], reason: str,
     result = await uow.session.execute(
         dialect.insert(tables.do_not_call).values(rows).on_conflict_do_nothing())
     return int(getattr(result, "rowcount", 0))
-
-
-async def remove_number(ctx: DialerContext, *, scope: str, phone: str) -> None:
-    """Take a number off a list; 404 when it is not on it."""
-    number = normalize(phone)[0] if phone.startswith("+") else phone
-    t = tables.do_not_call
-    async with ctx.uow() as uow:
-        result = await uow.session.execute(
-            delete(t).where(t.c.scope == scope, t.c.phone == number))
-        if int(getattr(result, "rowcount", 0)) != 1:
-            raise NotFound("do-not-call entry", phone)
 
 
 async def listed_scope(uow: UnitOfWork, campaign_id: str, phone: str) -> str | None:

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from ringway.dialer import tables
+from ringway.dialer.blending import inbound_over_target
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.abandons import WindowRate, window_start
 from ringway.dialer.domain.compliance import Profile, Rules
@@ -125,4 +126,6 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
         budget=min((r.budget for r in rates), default=0.0),
         live_in_window=min((r.live for r in rates), default=0),
         recent_live=recent_live, recent_abandoned=recent_abandoned, pace_factor=pace_factor,
+        inbound_over_target=await inbound_over_target(
+            uow, now, campaign.settings.blend_max_inbound_wait_s),
         agentless_lines=AGENTLESS_LINES)

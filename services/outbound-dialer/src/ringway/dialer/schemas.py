@@ -86,6 +86,9 @@ class CampaignSettings(BaseModel):
     enrol_delay_min: int = Field(default=0, ge=0, le=60 * 24 * 60,
                                  description="Wait after the trigger event before calling.")
     ring_timeout_s: int = Field(default=25, ge=15, le=120)
+    blend_max_inbound_wait_s: int | None = Field(
+        default=20, ge=1, le=3600,
+        description="Back off while an inbound contact has waited longer (None: never).")
     abandon_cap: float | None = Field(
         default=None, gt=0, lt=1, description="A stricter cap than the profiles' (e.g. 0.01).")
 

@@ -166,4 +166,13 @@ agent_states = Table(
     Column("changed_at", UtcDateTime(), nullable=False),
 )
 
+# 0005: inbound contacts waiting in routing's queues (contacts topic), for blending.
+inbound_waiting = Table(
+    "inbound_waiting",
+    metadata,
+    Column("contact_id", String(64), primary_key=True),
+    Column("queue_id", String(64), nullable=False),
+    Column("since", UtcDateTime(), nullable=False, index=True),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

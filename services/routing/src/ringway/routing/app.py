@@ -2,35 +2,64 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fastapi import FastAPI
 
 from ringway.routing import tables
-from ringway.routing.api import router
-from ringway.routing.consumers import HANDLERS
+from ringway.routing.api import agents_router, contacts_router, queues_router
+from ringway.routing.consumers import handlers
+from ringway.routing.domain.model import Clock
+from ringway.routing.router import Router
 from ringway.routing.settings import RoutingSettings
 from ringway.shared.bus.base import EventBus
+from ringway.shared.db.migrations import upgrade
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class RoutingRuntime(ServiceRuntime):
+    """The shared runtime, plus the engine: rebuilt from the database before consuming."""
+
+    def __init__(self, settings: RoutingSettings, bus: EventBus, *, clock: Clock,
+                 owns_bus: bool) -> None:
+        super().__init__(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
+                         migrations=MIGRATIONS, owns_bus=owns_bus)
+        self.router = Router(self.uow, clock, max_missed_offers=settings.max_missed_offers,
+                             tick_s=settings.tick_s)
+
+    async def start(self, *, migrate: bool = True) -> None:
+        """Migrate, rebuild the engine, then start the relay and consumers."""
+        if self.db.is_sqlite:
+            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if migrate:
+            await upgrade(self.db, str(self.migrations))
+        await self.router.start()
+        await super().start(migrate=False)
+
+    async def stop(self) -> None:
+        """Stop the timers, then the shared runtime."""
+        await self.router.stop()
+        await super().stop()
+
+
 def create_app(settings: RoutingSettings, bus: EventBus, authenticator: Authenticator, *,
-               owns_bus: bool = False) -> FastAPI:
+               owns_bus: bool = False, clock: Clock = time.time) -> FastAPI:
     """Build the routing service app around a bus it may or may not own."""
-    runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
-                             migrations=MIGRATIONS, owns_bus=owns_bus)
-    runtime.add_consumer(HANDLERS)
+    runtime = RoutingRuntime(settings, bus, clock=clock, owns_bus=owns_bus)
+    runtime.add_consumer(handlers(runtime.router, settings))
     app = create_runtime_app(
         runtime,
         title="Ringway routing",
         description="Skills-based ACD: agents, queues and contacts of every channel.",
         authenticator=authenticator,
-        routers=[router],
+        routers=[queues_router, agents_router, contacts_router],
         openapi_tags=[
-            {"name": "agents", "description": "Agent profiles, skills and states."},
+            {"name": "queues", "description": "Queues: requirements, strategy, overflow."},
+            {"name": "agents", "description": "Agent profiles, skills, sessions and states."},
             {"name": "contacts", "description": "Contacts of every channel, queued for agents."},
         ],
     )

@@ -3,17 +3,58 @@
 from __future__ import annotations
 
 from ringway.routing import service
+from ringway.routing.domain.model import TOP_PRIORITY
+from ringway.routing.router import Router
+from ringway.routing.settings import RoutingSettings
+from ringway.routing.store import to_dt
 from ringway.shared.consumers import EventHandler
-from ringway.shared.contracts.selfservice import CustomerRegistered
+from ringway.shared.contracts.common import Channel, Direction
+from ringway.shared.contracts.dialer import OutboundCallAnswered
+from ringway.shared.contracts.selfservice import (
+    CustomerErased,
+    CustomerRegistered,
+    SupportRequestOpened,
+)
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
 
 
-async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered, _: Envelope) -> None:
-    """Project the customer's language."""
-    await service.record_customer(uow, event)
+def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandler]:
+    """The event-type -> handler table; new contacts are stored here, admitted after commit."""
 
+    async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered,
+                                     _: Envelope) -> None:
+        await service.record_customer(uow, event)
 
-HANDLERS: dict[str, EventHandler] = {
-    CustomerRegistered.event_type: on_customer_registered,
-}
+    async def on_customer_erased(uow: UnitOfWork, event: CustomerErased, _: Envelope) -> None:
+        await service.erase_customer(uow, event)
+
+    async def on_outbound_answered(uow: UnitOfWork, event: OutboundCallAnswered,
+                                   _: Envelope) -> None:
+        deadline = event.answered_at.timestamp() + event.connect_limit_ms / 1000
+        if await service.store_new_contact(uow, {
+            "idempotency_key": f"outbound:{event.attempt_id}", "channel": Channel.VOICE.value,
+            "queue_id": event.queue_id, "reason": None, "priority": TOP_PRIORITY,
+            "customer_id": event.customer_id, "language": None,
+            "arrived_at": event.answered_at, "direction": Direction.OUTBOUND.value,
+            "campaign_id": event.campaign_id, "attempt_id": event.attempt_id,
+            "deadline": to_dt(deadline)}):
+            router.intake.set()
+
+    async def on_support_request(uow: UnitOfWork, event: SupportRequestOpened,
+                                 _: Envelope) -> None:
+        channel = event.channel if event.channel is not Channel.VOICE else Channel.EMAIL
+        if await service.store_new_contact(uow, {
+            "idempotency_key": f"support:{event.request_id}", "channel": channel.value,
+            "queue_id": settings.support_queue_id, "reason": event.reason, "priority": 0,
+            "customer_id": event.customer_id, "language": event.language,
+            "arrived_at": event.opened_at, "direction": Direction.INBOUND.value,
+            "attributes": {"request_id": event.request_id}}):
+            router.intake.set()
+
+    return {
+        CustomerRegistered.event_type: on_customer_registered,
+        CustomerErased.event_type: on_customer_erased,
+        OutboundCallAnswered.event_type: on_outbound_answered,
+        SupportRequestOpened.event_type: on_support_request,
+    }

@@ -1,10 +1,67 @@
 """HTTP bodies of the routing API."""
 
 from datetime import datetime
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ringway.shared.contracts.common import Channel
+from ringway.shared.contracts.common import Channel, Direction
+
+Id = Field(min_length=1, max_length=100)
+
+
+class RequirementBody(BaseModel):
+    """Skills with a minimum proficiency and an optional language."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    skills: dict[str, int] = Field(default_factory=dict, examples=[{"billing": 5}])
+    language: str | None = Field(default=None, max_length=16, examples=["en"])
+
+
+class OverflowBody(BaseModel):
+    """After `after_s` of waiting, widen the requirement and/or add backup queues' agents."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    after_s: float = Field(gt=0, le=86_400, examples=[30])
+    requirement: RequirementBody | None = None
+    add_queues: list[str] = Field(default_factory=list, max_length=20)
+
+
+class QueueConfig(BaseModel):
+    """A queue's routing configuration (PUT creates or replaces it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    requirement: RequirementBody = Field(default_factory=RequirementBody)
+    channels: list[Channel] = Field(default_factory=list, description="Empty: every channel.")
+    priority: int = Field(default=0, ge=0, le=100)
+    strategy: Literal["longest_idle", "least_occupied", "most_skilled", "round_robin"] = (
+        "longest_idle")
+    overflow: list[OverflowBody] = Field(default_factory=list, max_length=10)
+    accept_timeout_s: float = Field(default=15.0, gt=0, le=3600)
+    wrap_up_s: float = Field(default=0.0, ge=0, le=3600,
+                             description="Automatic end of wrap-up; 0 = the agent ends it.")
+    max_wait_s: float | None = Field(default=None, gt=0)
+    max_size: int | None = Field(default=None, ge=1)
+    response_limit_s: float | None = Field(default=None, gt=0,
+                                           description="Async work unanswered this long is "
+                                           "reassigned.")
+    callback_threshold_s: float | None = Field(default=None, gt=0,
+                                               description="Offer a callback when EWT exceeds "
+                                               "this.")
+    service_level_s: float = Field(default=20.0, gt=0)
+    service_level_target: float = Field(default=0.8, gt=0, le=1)
+
+
+class QueueRead(BaseModel):
+    """A queue, with its live figures."""
+
+    id: str
+    config: QueueConfig
+    waiting: int
+    staffed_agents: int
 
 
 class AgentCreate(BaseModel):
@@ -15,6 +72,28 @@ class AgentCreate(BaseModel):
     display_name: str = Field(min_length=1, max_length=200, examples=["Dana K."])
     skills: dict[str, int] = Field(default_factory=dict, examples=[{"billing": 7, "es": 9}],
                                    description="Skill -> proficiency 1-10.")
+    languages: list[str] = Field(default_factory=list, max_length=20, examples=[["en", "es"]])
+    capacity: dict[Channel, int] | None = Field(
+        default=None, examples=[{"voice": 1, "chat": 3, "email": 5}],
+        description="Concurrent contacts per channel (default voice 1, chat 3, e-mail 5, "
+        "social 3).")
+    queues: list[str] = Field(default_factory=list, max_length=200, examples=[["support-en"]])
+    voice_exclusive: bool = Field(default=True, description="A voice contact blocks the rest.")
+    blended: bool = Field(default=False, description="May take outbound work.")
+
+
+class AgentUpdate(BaseModel):
+    """Change an agent's routing profile (fields left out stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    display_name: str | None = Field(default=None, min_length=1, max_length=200)
+    skills: dict[str, int] | None = None
+    languages: list[str] | None = Field(default=None, max_length=20)
+    capacity: dict[Channel, int] | None = None
+    queues: list[str] | None = Field(default=None, max_length=200)
+    voice_exclusive: bool | None = None
+    blended: bool | None = None
 
 
 class AgentRead(BaseModel):
@@ -25,6 +104,23 @@ class AgentRead(BaseModel):
     skills: dict[str, int]
     state: str
     created_at: datetime
+    languages: list[str] = Field(default_factory=list)
+    capacity: dict[str, int] = Field(default_factory=dict)
+    queues: list[str] = Field(default_factory=list)
+    voice_exclusive: bool = True
+    blended: bool = False
+    reason: str | None = None
+    state_changed_at: datetime | None = None
+
+
+class AgentStateChange(BaseModel):
+    """Log in, go ready or not-ready (with a reason code), or log out."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["available", "not_ready", "offline"]
+    reason: str | None = Field(default=None, min_length=1, max_length=100,
+                               examples=["break", "lunch", "training", "meeting"])
 
 
 class ContactCreate(BaseModel):
@@ -40,6 +136,9 @@ class ContactCreate(BaseModel):
     language: str | None = Field(default=None, max_length=16, examples=["en"])
     idempotency_key: str | None = Field(default=None, min_length=1, max_length=200,
                                         description="The same key returns the same contact.")
+    preferred_agent_id: str | None = Field(default=None, max_length=26)
+    preferred_wait_s: float = Field(default=30.0, ge=0, le=3600)
+    attributes: dict[str, Any] = Field(default_factory=dict, max_length=50)
 
 
 class ContactRead(BaseModel):
@@ -54,3 +153,43 @@ class ContactRead(BaseModel):
     language: str | None
     status: str
     arrived_at: datetime
+    direction: Direction = Direction.INBOUND
+    agent_id: str | None = None
+    position: int | None = Field(default=None, description="In line while waiting (1 = next).")
+    estimated_wait_s: float | None = None
+    callback_offered: bool = False
+    disposition: str | None = None
+    resolved: bool | None = None
+    end_reason: str | None = None
+
+
+class AgentAction(BaseModel):
+    """Who acts: an agent's own token implies it; supervisors name the agent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agent_id: str | None = Field(default=None, max_length=26)
+
+
+class ContactComplete(AgentAction):
+    """End handling with a disposition (wrap-up code)."""
+
+    disposition: str | None = Field(default=None, max_length=100, examples=["resolved-billing"])
+    resolved: bool = False
+
+
+class ContactTransfer(AgentAction):
+    """Send to a queue (cold) or to a named agent."""
+
+    queue_id: str | None = Field(default=None, min_length=1, max_length=100)
+    to_agent_id: str | None = Field(default=None, max_length=26)
+    wait_s: float = Field(default=30.0, gt=0, le=3600,
+                          description="How long the named agent is waited for.")
+
+
+class CallbackAccept(BaseModel):
+    """The customer takes the offered callback: the number to call."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    phone: str = Field(pattern=r"^\+[1-9]\d{6,14}$", examples=["+14155550100"])

@@ -1,113 +1,160 @@
-"""Routing use cases: each owns its transaction and writes its events to the outbox."""
+"""Contact use cases: create (idempotent), act on offers and handling, read, customers."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
-from ringway.routing import domain, tables
-from ringway.routing.schemas import AgentCreate, AgentRead, ContactCreate, ContactRead
-from ringway.shared.contracts.agents import AgentCreated, AgentState
-from ringway.shared.contracts.contacts import ContactQueued
-from ringway.shared.contracts.selfservice import CustomerRegistered
-from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
-from ringway.shared.web.problems import NotFound, ProblemError
+from ringway.routing import domain, store, tables
+from ringway.routing.domain import InvalidTransition, RoutingEngine, UnknownEntity
+from ringway.routing.domain import effects as fx
+from ringway.routing.errors import mapped, problem
+from ringway.routing.router import Router, facts_of
+from ringway.routing.schemas import ContactCreate, ContactRead
+from ringway.routing.staffing import ensure_queue
+from ringway.shared.contracts.callbacks import CallbackRequested
+from ringway.shared.contracts.common import Direction
+from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered
+from ringway.shared.db.uow import UnitOfWork
+from ringway.shared.web.problems import Conflict, NotFound
+
+Act = Callable[[RoutingEngine, str], list[fx.Effect]]
 
 
-async def create_agent(uow_factory: UnitOfWorkFactory, *, body: AgentCreate) -> AgentRead:
-    """Create an agent profile (offline until they log in)."""
-    try:
-        skills = domain.validate_skills(body.skills)
-    except domain.InvalidSkills as error:
-        raise ProblemError(422, "Invalid skills", str(error), code="invalid-skills",
-                           invalid=error.invalid) from None
-    now = datetime.now(UTC)
-    agent = AgentRead(id=str(ULID()), display_name=body.display_name, skills=skills,
-                      state=AgentState.OFFLINE.value, created_at=now)
-    async with uow_factory() as uow:
-        await uow.session.execute(insert(tables.agents).values(**agent.model_dump()))
-        uow.publish(AgentCreated(agent_id=agent.id, display_name=agent.display_name,
-                                 skills=skills, created_at=now))
-    return agent
-
-
-async def get_agent(uow_factory: UnitOfWorkFactory, *, agent_id: str) -> AgentRead:
-    """One agent, or 404."""
-    async with uow_factory() as uow:
-        row = (await uow.session.execute(
-            select(tables.agents).where(tables.agents.c.id == agent_id))).mappings().first()
-    if row is None:
-        raise NotFound("agent", agent_id)
-    return AgentRead.model_validate(dict(row))
-
-
-async def create_contact(uow_factory: UnitOfWorkFactory, *,
-                         body: ContactCreate) -> tuple[ContactRead, bool]:
+async def create_contact(router: Router, *, body: ContactCreate) -> tuple[ContactRead, bool]:
     """Queue a new contact; the same idempotency key returns the first one (created=False)."""
     if body.idempotency_key:
-        existing = await _contact_by_key(uow_factory, body.idempotency_key)
+        existing = await _contact_by_key(router, body.idempotency_key)
         if existing is not None:
             return existing, False
+    await ensure_queue(router, body.queue_id)
+    contact_id = str(ULID())
     try:
-        async with uow_factory() as uow:
-            contact = await _queue_contact(uow, body)
+        await mapped(lambda: _queue_contact(router, contact_id, body))
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its contact.
-        existing = await _contact_by_key(uow_factory, body.idempotency_key or "")
+        existing = await _contact_by_key(router, body.idempotency_key or "")
         if existing is None:
             raise
         return existing, False
-    return contact, True
+    return await get_contact(router, contact_id=contact_id), True
 
 
-async def _queue_contact(uow: UnitOfWork, body: ContactCreate) -> ContactRead:
+async def _queue_contact(router: Router, contact_id: str, body: ContactCreate) -> None:
+    row: dict[str, Any] = {}
+
+    async def prepare(uow: UnitOfWork) -> None:
+        row.update(await _insert_contact(uow, contact_id, body))
+        router.facts[contact_id] = facts_of(row)
+
+    spec = domain.ContactSpec(contact_id, body.queue_id, body.channel, priority=body.priority,
+                              preferred_agent_id=body.preferred_agent_id,
+                              preferred_wait_s=body.preferred_wait_s)
+    try:
+        await router.run(lambda engine: engine.add_contact(spec), prepare)
+    except Exception:
+        router.facts.pop(contact_id, None)
+        raise
+
+
+async def _insert_contact(uow: UnitOfWork, contact_id: str, body: ContactCreate,
+                          ) -> dict[str, Any]:
     profile_language = None
     if body.customer_id:
         profile_language = await uow.session.scalar(
             select(tables.customer_profiles.c.language)
             .where(tables.customer_profiles.c.customer_id == body.customer_id))
-    contact = ContactRead(
-        id=str(ULID()), channel=body.channel, queue_id=body.queue_id, reason=body.reason,
-        priority=body.priority, customer_id=body.customer_id,
-        language=domain.contact_language(body.language, profile_language),
-        status="queued", arrived_at=datetime.now(UTC),
-    )
-    await uow.session.execute(insert(tables.contacts).values(
-        idempotency_key=body.idempotency_key, **contact.model_dump()))
-    uow.publish(ContactQueued(
-        contact_id=contact.id, queue_id=contact.queue_id, channel=contact.channel,
-        reason=contact.reason, priority=contact.priority, customer_id=contact.customer_id,
-        language=contact.language, arrived_at=contact.arrived_at,
-    ))
-    return contact
+    row = {"id": contact_id, "idempotency_key": body.idempotency_key,
+           "channel": body.channel.value, "queue_id": body.queue_id, "reason": body.reason,
+           "priority": body.priority, "customer_id": body.customer_id,
+           "language": domain.contact_language(body.language, profile_language),
+           "status": "queued", "arrived_at": datetime.now(UTC),
+           "direction": Direction.INBOUND.value, "campaign_id": None, "attempt_id": None,
+           "attributes": body.attributes}
+    await uow.session.execute(insert(tables.contacts).values(**row))
+    return row
 
 
-async def _contact_by_key(uow_factory: UnitOfWorkFactory, key: str) -> ContactRead | None:
-    async with uow_factory() as uow:
-        row = (await uow.session.execute(
-            select(tables.contacts).where(tables.contacts.c.idempotency_key == key)
-        )).mappings().first()
-    return _contact(row) if row is not None else None
-
-
-async def get_contact(uow_factory: UnitOfWorkFactory, *, contact_id: str) -> ContactRead:
-    """One contact, or 404."""
-    async with uow_factory() as uow:
+async def _contact_row(router: Router, contact_id: str) -> dict[str, Any] | None:
+    async with router.uow() as uow:
         row = (await uow.session.execute(
             select(tables.contacts).where(tables.contacts.c.id == contact_id))).mappings().first()
+    return dict(row) if row is not None else None
+
+
+async def _contact_by_key(router: Router, key: str) -> ContactRead | None:
+    async with router.uow() as uow:
+        contact_id = await uow.session.scalar(
+            select(tables.contacts.c.id).where(tables.contacts.c.idempotency_key == key))
+    return await get_contact(router, contact_id=contact_id) if contact_id else None
+
+
+async def get_contact(router: Router, *, contact_id: str) -> ContactRead:
+    """One contact, with its place in line and estimated wait while it waits; or 404."""
+    row = await _contact_row(router, contact_id)
     if row is None:
         raise NotFound("contact", contact_id)
-    return _contact(row)
+    read = ContactRead.model_validate({**row, "direction": row["direction"] or "inbound"})
+    if contact_id in router.engine.contacts and row["status"] in ("queued", "offered"):
+        read.position = router.engine.position(contact_id)
+        read.estimated_wait_s = router.engine.estimated_wait(contact_id)
+        config = router.configs.get(row["queue_id"])
+        threshold = config.callback_threshold_s if config else None
+        read.callback_offered = bool(threshold is not None and (
+            read.estimated_wait_s is None or read.estimated_wait_s > threshold))
+    return read
 
 
-def _contact(row: Any) -> ContactRead:
-    values = dict(row)
-    values.pop("idempotency_key", None)
-    return ContactRead.model_validate(values)
+async def act(router: Router, contact_id: str, agent_id: str | None, action: Act) -> ContactRead:
+    """Run an agent's or integration's action on a contact; a finished contact answers 409."""
+    try:
+        await router.run(lambda engine: action(engine, _actor(engine, contact_id, agent_id)))
+    except UnknownEntity as error:
+        row = await _contact_row(router, contact_id) if error.kind == "contact" else None
+        if row is None:
+            raise problem(error) from None
+        raise Conflict(f"contact is {row['status']}", code="invalid-transition",
+                       kind="contact", id=contact_id, state=row["status"]) from None
+    except (InvalidTransition, domain.InvalidRequest) as error:
+        raise problem(error) from None
+    return await get_contact(router, contact_id=contact_id)
+
+
+def _actor(engine: RoutingEngine, contact_id: str, agent_id: str | None) -> str:
+    """The acting agent: the one named, else the one holding (or offered) the contact."""
+    return agent_id or engine.contact(contact_id).agent_id or ""
+
+
+async def accept_callback(router: Router, *, contact_id: str, phone: str) -> ContactRead:
+    """The waiting customer takes a callback: the contact closes and the dialer is asked."""
+    row = await _contact_row(router, contact_id)
+    if row is None:
+        raise NotFound("contact", contact_id)
+
+    async def prepare(uow: UnitOfWork) -> None:
+        uow.publish(CallbackRequested(
+            callback_id=str(ULID()), customer_id=row["customer_id"], phone=phone,
+            queue_id=row["queue_id"], reason=row["reason"],
+            original_arrived_at=row["arrived_at"]))
+
+    await _closing(router, contact_id, row, prepare)
+    return await get_contact(router, contact_id=contact_id)
+
+
+async def _closing(router: Router, contact_id: str, row: dict[str, Any],
+                   prepare: Callable[[UnitOfWork], Any]) -> None:
+    try:
+        await router.run(lambda engine: engine.close(contact_id, "callback"), prepare)
+    except UnknownEntity:
+        raise Conflict(f"contact is {row['status']}", code="invalid-transition",
+                       kind="contact", id=contact_id, state=row["status"]) from None
+    except InvalidTransition as error:
+        raise problem(error) from None
 
 
 async def record_customer(uow: UnitOfWork, event: CustomerRegistered) -> None:
@@ -115,3 +162,23 @@ async def record_customer(uow: UnitOfWork, event: CustomerRegistered) -> None:
     await uow.session.execute(insert(tables.customer_profiles).values(
         customer_id=event.customer_id, language=event.language,
         registered_at=event.registered_at))
+
+
+async def erase_customer(uow: UnitOfWork, event: CustomerErased) -> None:
+    """Forget the customer's profile; their contacts keep ids only."""
+    await uow.session.execute(delete(tables.customer_profiles)
+                              .where(tables.customer_profiles.c.customer_id == event.customer_id))
+    await uow.session.execute(update(tables.contacts)
+                              .where(tables.contacts.c.customer_id == event.customer_id)
+                              .values(attributes=None, language=None))
+
+
+async def store_new_contact(uow: UnitOfWork, row: dict[str, Any]) -> bool:
+    """Store a contact an event asked for, to be admitted after commit; False if known."""
+    known = await uow.session.scalar(select(tables.contacts.c.id).where(
+        tables.contacts.c.idempotency_key == row["idempotency_key"]))
+    if known is not None:
+        return False
+    await uow.session.execute(insert(tables.contacts).values(
+        id=str(ULID()), status=store.NEW, **row))
+    return True

@@ -1,6 +1,17 @@
-"""Routing's own tables."""
+"""Routing's own tables: the in-memory engine is rebuilt from these at start-up."""
 
-from sqlalchemy import JSON, Column, Integer, MetaData, String, Table
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+)
 
 from ringway.shared.db.outbox import add_outbox_tables
 from ringway.shared.db.types import UtcDateTime
@@ -15,6 +26,26 @@ agents = Table(
     Column("skills", JSON, nullable=False),
     Column("state", String(20), nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    # Added in 0002: routing profile and live state.
+    Column("languages", JSON, nullable=True),
+    Column("capacity", JSON, nullable=True),
+    Column("queues", JSON, nullable=True),
+    Column("voice_exclusive", Boolean, nullable=True),
+    Column("blended", Boolean, nullable=True),
+    Column("presence", String(20), nullable=True),
+    Column("reason", String(100), nullable=True),
+    Column("state_changed_at", UtcDateTime(), nullable=True),
+    Column("idle_since", UtcDateTime(), nullable=True),
+    Column("missed_offers", Integer, nullable=True),
+)
+
+queues = Table(
+    "queues",
+    metadata,
+    Column("id", String(100), primary_key=True),
+    Column("config", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 contacts = Table(
@@ -30,6 +61,34 @@ contacts = Table(
     Column("language", String(16), nullable=True),
     Column("status", String(20), nullable=False),
     Column("arrived_at", UtcDateTime(), nullable=False),
+    # Added in 0002: everything the engine needs to resume the contact after a restart.
+    Column("direction", String(10), nullable=True),
+    Column("campaign_id", String(64), nullable=True),
+    Column("attempt_id", String(64), nullable=True),
+    Column("attributes", JSON, nullable=True),
+    Column("seq", BigInteger, nullable=True),
+    Column("enqueued_at", UtcDateTime(), nullable=True),
+    Column("step", Integer, nullable=True),
+    Column("epoch", Integer, nullable=True),
+    Column("agent_id", String(26), nullable=True),
+    Column("offers", Integer, nullable=True),
+    Column("offered_at", UtcDateTime(), nullable=True),
+    Column("expires_at", UtcDateTime(), nullable=True),
+    Column("accepted_at", UtcDateTime(), nullable=True),
+    Column("hold_started_at", UtcDateTime(), nullable=True),
+    Column("hold_s", Float, nullable=True),
+    Column("wrap_started_at", UtcDateTime(), nullable=True),
+    Column("declined", JSON, nullable=True),
+    Column("deadline", UtcDateTime(), nullable=True),
+    Column("preferred_agent_id", String(26), nullable=True),
+    Column("preferred_until", UtcDateTime(), nullable=True),
+    Column("transfers", Integer, nullable=True),
+    Column("responded", Boolean, nullable=True),
+    Column("ended_at", UtcDateTime(), nullable=True),
+    Column("end_reason", String(40), nullable=True),
+    Column("disposition", String(100), nullable=True),
+    Column("resolved", Boolean, nullable=True),
+    Index("ix_contacts_status", "status"),
 )
 
 # Projection of self-service customers: routing uses their language to pick queues.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from ringway.selfservice import tables
 from ringway.selfservice.access_api import router as access_router
@@ -24,6 +25,7 @@ from ringway.selfservice.visits_api import router as visits_router
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
+from ringway.shared.web.problems import problem_response
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -49,12 +51,20 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
              "description": "Articles customers read to help themselves."},
         ],
     )
+    app.add_exception_handler(PoolTimeout, _overloaded)
     app.state.clock = clock or _utc_now
     # The simulated provider until a real one is configured: it never moves money.
     passwords = Passwords(memory_kib=settings.password_memory_kib,
                           time_cost=settings.password_time_cost)
     app.state.selfservice = SelfServiceState(settings, provider or SimulatedProvider(), passwords)
     return app
+
+
+async def _overloaded(request: Request, _: Exception) -> Response:
+    # Every database connection busy for the pool's whole timeout: shed load, never a 500.
+    return problem_response(request, 503, "Service Unavailable", code="overloaded",
+                            detail="too many requests in flight; retry shortly",
+                            headers={"Retry-After": "1"})
 
 
 def _utc_now() -> datetime:

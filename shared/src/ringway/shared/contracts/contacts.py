@@ -40,6 +40,14 @@ class ContactOffered(EventData):
     agent_id: str
     offered_at: datetime
     expires_at: datetime
+    reservation_id: str | None = Field(default=None, description="Id of this offer.")
+    rule: str | None = Field(default=None, examples=["queue"],
+                             description="Why: `queue`, `overflow` or `preferred_agent`.")
+    step: int | None = Field(default=None, ge=0, description="Overflow step (0 = base).")
+    strategy: str | None = Field(default=None, examples=["longest_idle"],
+                                 description="The queue's agent-selection strategy.")
+    score: float | None = Field(default=None, description="The figure the strategy chose by "
+                                "(idle seconds, free share, skill sum, offers since last).")
 
 
 @event("contact.accepted", topic=TOPIC, key="contact_id")
@@ -91,3 +99,90 @@ class ContactCompleted(EventData):
     reason: str | None = None
     direction: Direction = Direction.INBOUND
     attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
+
+
+@event("contact.offer_ended", topic=TOPIC, key="contact_id")
+class ContactOfferEnded(EventData):
+    """An offer ended without an accept; a rejected or expired contact keeps its place."""
+
+    contact_id: str
+    queue_id: str
+    agent_id: str
+    reservation_id: str
+    outcome: str = Field(examples=["rejected"], description="`rejected`, `expired`, `withdrawn`.")
+    ended_at: datetime
+
+
+@event("contact.held", topic=TOPIC, key="contact_id")
+class ContactHeld(EventData):
+    """The agent put the contact on hold."""
+
+    contact_id: str
+    agent_id: str
+    held_at: datetime
+
+
+@event("contact.resumed", topic=TOPIC, key="contact_id")
+class ContactResumed(EventData):
+    """The agent took the contact off hold."""
+
+    contact_id: str
+    agent_id: str
+    resumed_at: datetime
+
+
+@event("contact.transferred", topic=TOPIC, key="contact_id")
+class ContactTransferred(EventData):
+    """The contact left its agent for a queue (cold) or a named agent."""
+
+    contact_id: str
+    from_agent_id: str
+    queue_id: str
+    to_agent_id: str | None = None
+    channel: Channel
+    transferred_at: datetime
+    arrived_at: datetime = Field(description="Original arrival, kept for reporting.")
+
+
+@event("contact.reassigned", topic=TOPIC, key="contact_id")
+class ContactReassigned(EventData):
+    """Async work left unanswered past the queue's response limit went back to the queue."""
+
+    contact_id: str
+    agent_id: str
+    queue_id: str
+    reason: str = Field(examples=["response_limit"])
+    reassigned_at: datetime
+
+
+@event("contact.overflowed", topic=TOPIC, key="contact_id")
+class ContactOverflowed(EventData):
+    """A waiting contact reached an overflow step: its requirement widened or backups joined."""
+
+    contact_id: str
+    queue_id: str
+    step: int = Field(ge=1)
+    overflowed_at: datetime
+
+
+@event("contact.wrap_up_started", topic=TOPIC, key="contact_id")
+class ContactWrapUpStarted(EventData):
+    """The conversation ended; the agent does after-contact work."""
+
+    contact_id: str
+    agent_id: str
+    started_at: datetime
+
+
+@event("contact.closed", topic=TOPIC, key="contact_id")
+class ContactClosed(EventData):
+    """The queue ended the contact without an agent (full, closed, maximum wait, callback)."""
+
+    contact_id: str
+    queue_id: str
+    channel: Channel
+    reason: str = Field(examples=["queue_full"],
+                        description="`queue_full`, `closed_hours`, `max_wait`, `callback`.")
+    closed_at: datetime
+    waited_ms: int = Field(default=0, ge=0)
+    customer_id: str | None = None

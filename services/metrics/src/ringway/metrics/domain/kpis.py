@@ -127,7 +127,7 @@ def combine(rows: list[IntervalCounts]) -> IntervalCounts:
 def is_repeat(previous_completed: datetime, arrived: datetime, rules: KpiRules) -> bool:
     """A contact for the same customer and reason within the FCR window repeats the last one."""
     gap = as_utc(arrived) - as_utc(previous_completed)
-    return timedelta(0) <= gap <= timedelta(hours=rules.fcr_window_h)
+    return timedelta(0) < gap <= timedelta(hours=rules.fcr_window_h)
 
 
 def ratio(part: int, whole: int) -> float | None:

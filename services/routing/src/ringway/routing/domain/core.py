@@ -9,11 +9,21 @@ from ringway.routing.domain import effects as fx
 from ringway.routing.domain.errors import UnknownEntity
 from ringway.routing.domain.index import AgentIndex, ContactIndex, strategy_score
 from ringway.routing.domain.model import (
+    A_AVAILABLE,
+    A_BUSY,
+    A_NOT_READY,
+    A_OFFLINE,
+    A_RESERVED,
+    A_WRAP_UP,
     FINISHED,
     HANDLING,
+    OFFERED,
+    P_OFFLINE,
+    P_READY,
+    QUEUED,
+    WRAP_UP,
     Clock,
     ContactStatus,
-    Presence,
     QueueSpec,
 )
 from ringway.routing.domain.records import AgentRecord, ContactRecord, Pool
@@ -41,6 +51,7 @@ class EngineCore:
         self.contact_index = ContactIndex()
         self.timers: list[Timer] = []
         self.seq = itertools.count(1)
+        self.unfiled: dict[str, AgentRecord] = {}
         self.dirty_agents: set[str] = set()
         self.dirty_contacts: set[str] = set()
         self.effects: list[fx.Effect] = []
@@ -71,6 +82,7 @@ class EngineCore:
 
     def take_effects(self) -> list[fx.Effect]:
         """The effects since the last call."""
+        self.flush()
         taken, self.effects = self.effects, []
         return taken
 
@@ -100,21 +112,30 @@ class EngineCore:
         """Re-file an agent after any change to its load, presence or pools."""
         agent.invalidate()
         self.dirty_agents.add(agent.spec.id)
-        if agent.refresh():
-            self.agent_index.file(agent)
+        agent.refresh()
+        # Filing is deferred to `flush`: a decision often changes one agent twice (release,
+        # then reserve), and filing is the costly part.
+        self.unfiled[agent.spec.id] = agent
+
+    def flush(self) -> None:
+        """File every changed agent in the heaps of the channels it can take now."""
+        for agent in self.unfiled.values():
+            if agent.free:
+                self.agent_index.file(agent)
+        self.unfiled.clear()
 
     def derive_state(self, agent: AgentRecord) -> AgentState:
         """Routing state: offline, else reserved > busy > wrap-up, else the chosen presence."""
-        if agent.presence is Presence.OFFLINE:
-            return AgentState.OFFLINE
+        if agent.presence is P_OFFLINE:
+            return A_OFFLINE
         statuses = {self.contacts[c].status for c in agent.contacts if c in self.contacts}
-        if ContactStatus.OFFERED in statuses:
-            return AgentState.RESERVED
+        if OFFERED in statuses:
+            return A_RESERVED
         if statuses & HANDLING:
-            return AgentState.BUSY
-        if ContactStatus.WRAP_UP in statuses:
-            return AgentState.WRAP_UP
-        return AgentState.AVAILABLE if agent.presence is Presence.READY else AgentState.NOT_READY
+            return A_BUSY
+        if WRAP_UP in statuses:
+            return A_WRAP_UP
+        return A_AVAILABLE if agent.presence is P_READY else A_NOT_READY
 
     def update_state(self, agent: AgentRecord) -> None:
         """Emit a state change when the derived state moved."""
@@ -122,7 +143,7 @@ class EngineCore:
         if state is agent.state:
             return
         now = self.clock()
-        reason = agent.reason if state is AgentState.NOT_READY else None
+        reason = agent.reason if state is A_NOT_READY else None
         self.effects.append(fx.AgentChanged(agent.spec.id, agent.state, state, reason, now))
         agent.state, agent.state_since = state, now
         self.dirty_agents.add(agent.spec.id)
@@ -131,7 +152,7 @@ class EngineCore:
 
     def enqueue(self, contact: ContactRecord) -> None:
         """Put a contact in line (its original place) and try to offer it."""
-        contact.status = ContactStatus.QUEUED
+        contact.status = QUEUED
         contact.agent_id = None
         contact.invalidate()
         self.dirty_contacts.add(contact.id)
@@ -148,13 +169,14 @@ class EngineCore:
         if contact.preferred_agent_id is None or contact.preferred_until is None:
             return None
         agent = self.agents.get(contact.preferred_agent_id)
-        if (agent is None or agent.presence is Presence.OFFLINE
+        if (agent is None or agent.presence is P_OFFLINE
                 or self.clock() >= contact.preferred_until):
             return None
         return agent
 
     def match_contact(self, contact: ContactRecord) -> bool:
         """Offer a queued contact to the best eligible agent, if any is free."""
+        self.flush()
         agent = self.agent_index.best(contact.queue_id, contact.step, contact.channel,
                                       contact.declined)
         if agent is None:
@@ -164,7 +186,7 @@ class EngineCore:
 
     def match_agent(self, agent: AgentRecord) -> None:
         """Fill an agent's free capacity with the best waiting contacts it may take."""
-        while agent.presence is Presence.READY:
+        while agent.presence is P_READY:
             contact = self._preferred_contact(agent) or self._best_contact(agent)
             if contact is None:
                 return
@@ -176,7 +198,7 @@ class EngineCore:
         best: ContactRecord | None = None
         for contact_id in agent.waiting_for_me:
             contact = self.contacts.get(contact_id)
-            if (contact is None or contact.status is not ContactStatus.QUEUED
+            if (contact is None or contact.status is not QUEUED
                     or not agent.free_on(contact.channel) or agent.spec.id in contact.declined):
                 continue
             if best is None or (-contact.priority, contact.arrived_at) < (-best.priority,
@@ -206,7 +228,7 @@ class EngineCore:
         queue = self.queues[contact.queue_id]
         score = strategy_score(queue, contact.step, agent, now)
         contact.invalidate()
-        contact.status = ContactStatus.OFFERED
+        contact.status = OFFERED
         contact.agent_id = agent.spec.id
         contact.offers += 1
         contact.offered_at = now

@@ -8,10 +8,18 @@ from ringway.routing.domain import effects as fx
 from ringway.routing.domain.errors import InvalidTransition
 from ringway.routing.domain.lifecycle import ContactCommands
 from ringway.routing.domain.model import (
+    A_NOT_READY,
+    ABANDONED,
+    CLOSED,
     HANDLING,
+    OFFERED,
+    P_NOT_READY,
+    P_OFFLINE,
+    P_READY,
+    QUEUED,
     WAITING,
+    WRAP_UP,
     AgentSpec,
-    ContactStatus,
     Presence,
     QueueSpec,
 )
@@ -47,7 +55,7 @@ class RoutingEngine(ContactCommands):
         for contact in self.contacts.values():
             if contact.queue_id == queue.id and contact.step >= queue.steps:
                 contact.step = queue.steps - 1
-                if contact.status is ContactStatus.QUEUED and contact.slot is not None:
+                if contact.status is QUEUED and contact.slot is not None:
                     contact.invalidate()
                     self.contact_index.push(contact)
 
@@ -80,11 +88,11 @@ class RoutingEngine(ContactCommands):
         """An offline agent starts a session, ready or not-ready with a reason."""
         self.run_timers()
         agent = self.agent(agent_id)
-        if agent.presence is not Presence.OFFLINE:
+        if agent.presence is not P_OFFLINE:
             raise InvalidTransition("agent", agent_id, agent.state.value, "already logged in")
         self._check_capacity(agent, ready)
         agent.idle_since, agent.missed = self.clock(), 0
-        self._set_presence(agent, Presence.READY if ready else Presence.NOT_READY, reason)
+        self._set_presence(agent, P_READY if ready else P_NOT_READY, reason)
         return self.take_effects()
 
     def set_presence(self, agent_id: str, *, ready: bool,
@@ -92,12 +100,12 @@ class RoutingEngine(ContactCommands):
         """A logged-in agent goes ready, or not-ready with a reason code."""
         self.run_timers()
         agent = self.agent(agent_id)
-        if agent.presence is Presence.OFFLINE:
+        if agent.presence is P_OFFLINE:
             raise InvalidTransition("agent", agent_id, agent.state.value, "log in first")
         self._check_capacity(agent, ready)
-        if ready and agent.presence is not Presence.READY:
+        if ready and agent.presence is not P_READY:
             agent.idle_since, agent.missed = self.clock(), 0
-        self._set_presence(agent, Presence.READY if ready else Presence.NOT_READY, reason)
+        self._set_presence(agent, P_READY if ready else P_NOT_READY, reason)
         return self.take_effects()
 
     def _check_capacity(self, agent: AgentRecord, ready: bool) -> None:
@@ -108,11 +116,11 @@ class RoutingEngine(ContactCommands):
     def _set_presence(self, agent: AgentRecord, presence: Presence, reason: str | None) -> None:
         previous_reason = agent.reason
         agent.presence = presence
-        agent.reason = reason if presence is Presence.NOT_READY else None
+        agent.reason = reason if presence is P_NOT_READY else None
         self.reindex(agent)
         before = agent.state
         self.update_state(agent)
-        if agent.state is before is AgentState.NOT_READY and agent.reason != previous_reason:
+        if agent.state is before is A_NOT_READY and agent.reason != previous_reason:
             self.effects.append(fx.AgentChanged(agent.spec.id, before, before, agent.reason,
                                                 self.clock()))
         self.match_agent(agent)
@@ -122,10 +130,10 @@ class RoutingEngine(ContactCommands):
         self.run_timers()
         agent = self.agent(agent_id)
         held = [self.contacts[c] for c in sorted(agent.contacts) if c in self.contacts]
-        if any(c.status in HANDLING or c.status is ContactStatus.WRAP_UP for c in held):
+        if any(c.status in HANDLING or c.status is WRAP_UP for c in held):
             raise InvalidTransition("agent", agent_id, agent.state.value,
                                     "finish handled contacts before logging out")
-        agent.presence, agent.reason = Presence.OFFLINE, None
+        agent.presence, agent.reason = P_OFFLINE, None
         self.reindex(agent)
         for contact in held:
             self.decline(contact, "withdrawn")
@@ -139,7 +147,7 @@ class RoutingEngine(ContactCommands):
         if contact is None:
             return
         contact.preferred_agent_id = contact.preferred_until = None
-        if contact.status is ContactStatus.QUEUED:
+        if contact.status is QUEUED:
             contact.invalidate()
             self.contact_index.push(contact)
             self.match_contact(contact)
@@ -162,20 +170,20 @@ class RoutingEngine(ContactCommands):
 
     def _fire(self, kind: str, contact: ContactRecord, token: int) -> None:
         status = contact.status
-        if kind == "offer" and status is ContactStatus.OFFERED and contact.offers == token:
+        if kind == "offer" and status is OFFERED and contact.offers == token:
             self.decline(contact, "expired")
         elif kind == "step" and status in WAITING and contact.epoch == token:
             self._advance(contact)
         elif kind == "max_wait" and status in WAITING and contact.epoch == token:
-            self.end_waiting(contact, ContactStatus.CLOSED, "max_wait")
+            self.end_waiting(contact, CLOSED, "max_wait")
         elif kind == "connect" and status in WAITING:
-            self.end_waiting(contact, ContactStatus.ABANDONED, "connect_limit")
+            self.end_waiting(contact, ABANDONED, "connect_limit")
         elif kind == "preferred" and contact.epoch == token and contact.preferred_agent_id:
             agent = self.agents.get(contact.preferred_agent_id)
             if agent is not None:
                 agent.waiting_for_me.discard(contact.id)
             self._drop_preference(contact)
-        elif kind == "wrap" and status is ContactStatus.WRAP_UP and contact.offers == token:
+        elif kind == "wrap" and status is WRAP_UP and contact.offers == token:
             self.end_handling(contact, None, False, automatic=True)
         elif (kind == "respond" and status in HANDLING and contact.offers == token
               and not contact.responded):
@@ -190,7 +198,7 @@ class RoutingEngine(ContactCommands):
         contact.step, contact.declined = step, frozenset()
         self.dirty_contacts.add(contact.id)
         self.effects.append(fx.StepAdvanced(contact.id, queue.id, step, self.clock()))
-        if contact.status is ContactStatus.QUEUED and contact.slot is not None:
+        if contact.status is QUEUED and contact.slot is not None:
             contact.invalidate()
             self.contact_index.push(contact)
             self.match_contact(contact)
@@ -236,12 +244,12 @@ class RoutingEngine(ContactCommands):
         self._restore_timers(contact, queue)
 
     def _restore_timers(self, contact: ContactRecord, queue: QueueSpec) -> None:
-        if contact.status is ContactStatus.OFFERED and contact.expires_at is not None:
+        if contact.status is OFFERED and contact.expires_at is not None:
             self.schedule(contact.expires_at, "offer", contact.id, contact.offers)
-        elif contact.status is ContactStatus.WRAP_UP and queue.wrap_up_s > 0:
+        elif contact.status is WRAP_UP and queue.wrap_up_s > 0:
             started = contact.wrap_started_at or self.clock()
             self.schedule(started + queue.wrap_up_s, "wrap", contact.id, contact.offers)
-        elif contact.status is ContactStatus.QUEUED:
+        elif contact.status is QUEUED:
             agent = self.agents.get(contact.preferred_agent_id or "")
             if agent is not None and contact.preferred_until is not None:
                 agent.waiting_for_me.add(contact.id)
@@ -264,7 +272,7 @@ class RoutingEngine(ContactCommands):
     def position(self, contact_id: str) -> int:
         """1 for the next contact in line; 0 once offered to an agent."""
         contact = self.contact(contact_id)
-        if contact.status is not ContactStatus.QUEUED:
+        if contact.status is not QUEUED:
             return 0
         return 1 + self.contact_index.ahead_of(contact)
 
@@ -276,7 +284,7 @@ class RoutingEngine(ContactCommands):
             return 0.0
         staffed = sum(agent.spec.capacity.get(contact.channel, 0)
                       for agent_id in self.serving.get(contact.queue_id, set())
-                      if (agent := self.agents[agent_id]).presence is not Presence.OFFLINE)
+                      if (agent := self.agents[agent_id]).presence is not P_OFFLINE)
         if staffed == 0:
             return None
         handle = self.handle_times.get(contact.queue_id, DEFAULT_HANDLE_S)

@@ -12,7 +12,13 @@ import itertools
 from collections.abc import Callable
 from typing import TypeVar, cast
 
-from ringway.routing.domain.model import ContactStatus, QueueSpec, Strategy
+from ringway.routing.domain.model import (
+    LEAST_OCCUPIED,
+    LONGEST_IDLE,
+    MOST_SKILLED,
+    QUEUED,
+    QueueSpec,
+)
 from ringway.routing.domain.records import AgentRecord, ContactRecord, Slot
 from ringway.shared.contracts.common import Channel
 
@@ -61,11 +67,11 @@ def _best(slot: Slot | None, skip: Callable[[R], bool]) -> R | None:
 def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) -> float:
     """The figure the strategy chose by, for the offer's explanation."""
     strategy = queue.strategy
-    if strategy is Strategy.LONGEST_IDLE:
+    if strategy is LONGEST_IDLE:
         return round(max(0.0, now - agent.idle_since), 3)
-    if strategy is Strategy.LEAST_OCCUPIED:
+    if strategy is LEAST_OCCUPIED:
         return round(1.0 - agent.occupancy(), 3)
-    if strategy is Strategy.MOST_SKILLED:
+    if strategy is MOST_SKILLED:
         return float(queue.requirement_at(step).score(agent.spec.skills))
     return float(agent.last_offer.get(queue.id, -1))
 
@@ -99,11 +105,11 @@ class AgentIndex:
             for channel, slot in targets:
                 if channel not in free:
                     continue
-                if strategy is Strategy.LONGEST_IDLE:
+                if strategy is LONGEST_IDLE:
                     first = float(load.get(channel, 0))
-                elif strategy is Strategy.LEAST_OCCUPIED:
+                elif strategy is LEAST_OCCUPIED:
                     first = occupancy
-                elif strategy is Strategy.MOST_SKILLED:
+                elif strategy is MOST_SKILLED:
                     first = -skill
                 else:
                     first = float(agent.last_offer.get(queue.id, -1))
@@ -160,7 +166,7 @@ class ContactIndex:
                 continue
             ahead += sum(1 for e in slot.entries
                          if _valid(e) and e[:3] < mine
-                         and cast(ContactRecord, e[4]).status is ContactStatus.QUEUED)
+                         and cast(ContactRecord, e[4]).status is QUEUED)
         return ahead
 
     def entries(self) -> int:

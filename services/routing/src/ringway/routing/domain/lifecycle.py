@@ -6,11 +6,20 @@ from ringway.routing.domain import effects as fx
 from ringway.routing.domain.core import EngineCore, reservation_id
 from ringway.routing.domain.errors import InvalidRequest, InvalidTransition
 from ringway.routing.domain.model import (
+    ABANDONED,
+    ACCEPTED,
+    CLOSED,
+    COMPLETED,
     HANDLING,
+    OFFERED,
+    ON_HOLD,
+    P_NOT_READY,
+    P_OFFLINE,
+    P_READY,
     WAITING,
+    WRAP_UP,
     ContactSpec,
     ContactStatus,
-    Presence,
     QueueSpec,
 )
 from ringway.routing.domain.records import AgentRecord, ContactRecord
@@ -50,7 +59,7 @@ class ContactCommands(EngineCore):
         full = queue.max_size is not None and self.waiting.get(queue.id, 0) >= queue.max_size
         reason = closed or ("queue_full" if full else None)
         if reason is not None:
-            self.finish(contact, ContactStatus.CLOSED)
+            self.finish(contact, CLOSED)
             self.effects.append(fx.Closed(contact.id, queue.id, now, reason))
             return self.take_effects()
         self._admit(contact, spec, queue)
@@ -84,11 +93,11 @@ class ContactCommands(EngineCore):
         """The agent takes the offered contact; an expired or someone else's offer is refused."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, frozenset({ContactStatus.OFFERED}), agent_id, "accept")
+        self._expect(contact, frozenset({OFFERED}), agent_id, "accept")
         now = self.clock()
         agent = self.agent(agent_id)
         self.leave_queue(contact)
-        contact.status, contact.accepted_at = ContactStatus.ACCEPTED, now
+        contact.status, contact.accepted_at = ACCEPTED, now
         agent.missed = 0
         self.dirty_contacts.add(contact.id)
         self.effects.append(fx.Accepted(contact.id, agent_id, now, contact.waited(now)))
@@ -102,7 +111,7 @@ class ContactCommands(EngineCore):
         """The agent declines the offer: the contact goes back to its place."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, frozenset({ContactStatus.OFFERED}), agent_id, "reject")
+        self._expect(contact, frozenset({OFFERED}), agent_id, "reject")
         self.decline(contact, "rejected")
         return self.take_effects()
 
@@ -123,19 +132,19 @@ class ContactCommands(EngineCore):
 
     def _missed(self, agent: AgentRecord) -> None:
         agent.missed += 1
-        if agent.missed >= self.max_missed_offers and agent.presence is Presence.READY:
-            agent.presence, agent.reason, agent.missed = Presence.NOT_READY, MISSED_OFFER, 0
+        if agent.missed >= self.max_missed_offers and agent.presence is P_READY:
+            agent.presence, agent.reason, agent.missed = P_NOT_READY, MISSED_OFFER, 0
             self.reindex(agent)
 
     def hold(self, contact_id: str, agent_id: str | None, *, on_hold: bool) -> list[fx.Effect]:
         """Put an accepted contact on hold, or take it back."""
         self.run_timers()
         contact = self.contact(contact_id)
-        wanted = ContactStatus.ACCEPTED if on_hold else ContactStatus.ON_HOLD
+        wanted = ACCEPTED if on_hold else ON_HOLD
         self._expect(contact, frozenset({wanted}), agent_id, "hold" if on_hold else "resume")
         now = self.clock()
         if on_hold:
-            contact.status, contact.hold_started_at = ContactStatus.ON_HOLD, now
+            contact.status, contact.hold_started_at = ON_HOLD, now
         else:
             self._end_hold(contact, now)
         self.dirty_contacts.add(contact.id)
@@ -144,11 +153,11 @@ class ContactCommands(EngineCore):
         return self.take_effects()
 
     def _end_hold(self, contact: ContactRecord, now: float) -> None:
-        if contact.status is ContactStatus.ON_HOLD and contact.hold_started_at is not None:
+        if contact.status is ON_HOLD and contact.hold_started_at is not None:
             contact.hold_s += now - contact.hold_started_at
         contact.hold_started_at = None
-        if contact.status is ContactStatus.ON_HOLD:
-            contact.status = ContactStatus.ACCEPTED
+        if contact.status is ON_HOLD:
+            contact.status = ACCEPTED
 
     def responded(self, contact_id: str, agent_id: str | None) -> list[fx.Effect]:
         """The agent answered an async contact: it is no longer at risk of reassignment."""
@@ -166,7 +175,7 @@ class ContactCommands(EngineCore):
         self._expect(contact, HANDLING, agent_id, "wrap up")
         now = self.clock()
         self._end_hold(contact, now)
-        contact.status, contact.wrap_started_at = ContactStatus.WRAP_UP, now
+        contact.status, contact.wrap_started_at = WRAP_UP, now
         self.dirty_contacts.add(contact.id)
         assert contact.agent_id is not None
         self.effects.append(fx.WrapUpStarted(contact.id, contact.agent_id, now))
@@ -181,7 +190,7 @@ class ContactCommands(EngineCore):
         """Close a handled contact with its disposition; the agent's capacity is free again."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, HANDLING | {ContactStatus.WRAP_UP}, agent_id, "complete")
+        self._expect(contact, HANDLING | {WRAP_UP}, agent_id, "complete")
         self.end_handling(contact, disposition, resolved, automatic=False)
         return self.take_effects()
 
@@ -196,7 +205,7 @@ class ContactCommands(EngineCore):
         agent = self.agent(contact.agent_id or "")
         agent.idle_since = now
         self.release(contact)
-        self.finish(contact, ContactStatus.COMPLETED)
+        self.finish(contact, COMPLETED)
         self._learn_handle_time(contact.queue_id, talk + contact.hold_s + wrap)
         self.effects.append(fx.Completed(contact.id, agent.spec.id, now, disposition, resolved,
                                          talk, contact.hold_s, wrap, automatic))
@@ -213,7 +222,7 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, WAITING, None, "abandon")
-        self.end_waiting(contact, ContactStatus.ABANDONED, cause)
+        self.end_waiting(contact, ABANDONED, cause)
         return self.take_effects()
 
     def close(self, contact_id: str, reason: str) -> list[fx.Effect]:
@@ -221,21 +230,21 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, WAITING, None, "close")
-        self.end_waiting(contact, ContactStatus.CLOSED, reason)
+        self.end_waiting(contact, CLOSED, reason)
         return self.take_effects()
 
     def end_waiting(self, contact: ContactRecord, status: ContactStatus, why: str) -> None:
         """A waiting contact ends without an agent; an open offer is withdrawn."""
         now = self.clock()
         agent = None
-        if contact.status is ContactStatus.OFFERED:
+        if contact.status is OFFERED:
             assert contact.agent_id is not None
             self.effects.append(fx.OfferEnded(contact.id, contact.agent_id,
                                               reservation_id(contact), "withdrawn", now))
             agent = self.release(contact)
         self.leave_queue(contact)
         self.finish(contact, status)
-        if status is ContactStatus.ABANDONED:
+        if status is ABANDONED:
             self.effects.append(fx.Abandoned(contact.id, now, contact.waited(now), why))
         else:
             self.effects.append(fx.Closed(contact.id, contact.queue_id, now, why))
@@ -253,7 +262,7 @@ class ContactCommands(EngineCore):
         if not queue.accepts(contact.channel):
             raise InvalidRequest(f"queue {queue.id!r} does not take {contact.channel.value}")
         target = self.agent(to_agent_id) if to_agent_id is not None else None
-        if target is not None and target.presence is Presence.OFFLINE:
+        if target is not None and target.presence is P_OFFLINE:
             raise InvalidTransition("agent", target.spec.id, target.state.value,
                                     "cannot transfer to an agent who is logged out")
         self._move(contact, queue, target, wait_s)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from ringway.routing.domain.model import AgentSpec, ContactStatus, Presence, QueueSpec
-from ringway.shared.contracts.agents import AgentState
+from ringway.routing.domain.model import (
+    A_OFFLINE,
+    P_OFFLINE,
+    P_READY,
+    QUEUED,
+    VOICE,
+    AgentSpec,
+    QueueSpec,
+)
 from ringway.shared.contracts.common import Channel
 
 
@@ -31,9 +38,9 @@ class AgentRecord:
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
         self.spec = spec
-        self.presence = Presence.OFFLINE
+        self.presence = P_OFFLINE
         self.reason: str | None = None
-        self.state = AgentState.OFFLINE
+        self.state = A_OFFLINE
         self.state_since = now
         self.idle_since = now
         self.missed = 0
@@ -63,15 +70,15 @@ class AgentRecord:
         return self.free
 
     def _can_take(self, channel: Channel) -> bool:
-        if self.presence is not Presence.READY:
+        if self.presence is not P_READY:
             return False
         if self.load.get(channel, 0) >= self.spec.capacity.get(channel, 0):
             return False
         if not self.spec.voice_exclusive:
             return True
-        if channel is Channel.VOICE:
+        if channel is VOICE:
             return not any(self.load.values())
-        return not self.load.get(Channel.VOICE, 0)
+        return not self.load.get(VOICE, 0)
 
     def occupancy(self) -> float:
         """Share of total capacity in use."""
@@ -108,7 +115,7 @@ class ContactRecord:
         self.arrived_at = arrived_at
         self.enqueued_at = enqueued_at
         self.seq = seq
-        self.status = ContactStatus.QUEUED
+        self.status = QUEUED
         self.step = 0
         self.epoch = 0
         self.version = 0

@@ -1,0 +1,247 @@
+"""The one in-memory engine of this routing instance, kept in step with the database.
+
+Every command runs under one lock: the engine decides, the changed rows and the events are
+written in one transaction, and only then does the next command run. If that transaction
+fails, the engine is rebuilt from the database, which is always the truth; a standby
+instance does the same at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from ringway.routing import store, tables
+from ringway.routing.domain import ContactSpec, RoutingEngine
+from ringway.routing.domain import effects as fx
+from ringway.routing.domain.model import Clock
+from ringway.routing.events import Context, Facts, to_event
+from ringway.routing.push import OfferHub
+from ringway.routing.schemas import QueueConfig
+from ringway.shared.contracts.common import Channel, Direction
+from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+Command = Callable[[RoutingEngine], list[fx.Effect]]
+Prepare = Callable[[UnitOfWork], Awaitable[None]]
+
+
+def facts_of(row: Any) -> Facts:
+    """A contact's unchanging facts from its row."""
+    return Facts(channel=Channel(row["channel"]), customer_id=row["customer_id"],
+                 reason=row["reason"], language=row["language"], priority=row["priority"],
+                 arrived_at=row["arrived_at"],
+                 direction=Direction(row["direction"] or Direction.INBOUND.value),
+                 campaign_id=row["campaign_id"], attempt_id=row["attempt_id"])
+
+
+class Router:
+    """Owns the engine, its lock, its timer loop and the intake of contacts from events."""
+
+    def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, max_missed_offers: int = 2,
+                 tick_s: float = 0.1) -> None:
+        self.uow = uow
+        self.clock = clock
+        self.max_missed_offers = max_missed_offers
+        self.tick_s = tick_s
+        self.lock = asyncio.Lock()
+        self.engine = RoutingEngine(clock, max_missed_offers=max_missed_offers)
+        self.facts: dict[str, Facts] = {}
+        self.configs: dict[str, QueueConfig] = {}
+        self.hub = OfferHub()
+        self.intake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    # ---- start, stop, rebuild ------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Rebuild from the database, admit pending intake, start the timer loop."""
+        async with self.lock:
+            await self.rebuild()
+        await self.admit_new()
+        self._task = asyncio.create_task(self._loop(), name="routing-timers")
+
+    async def stop(self) -> None:
+        """Stop the timer loop; the database already holds everything."""
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        self.hub.close()
+
+    async def rebuild(self) -> None:
+        """Replace the engine with one loaded from the database (the lock must be held)."""
+        async with self.uow() as uow:
+            queues, agents, contacts = await store.load_rows(uow.session)
+        engine = RoutingEngine(self.clock, max_missed_offers=self.max_missed_offers)
+        configs = {row["id"]: QueueConfig.model_validate(row["config"]) for row in queues}
+        for queue_id, config in configs.items():
+            engine.put_queue(store.queue_spec(queue_id, config))
+        now = self.clock()
+        for row in agents:
+            engine.restore_agent(store.agent_spec(row), **store.restore_kwargs(row, now))
+        for row in contacts:
+            engine.restore_contact(store.contact_record(row))
+        self.engine, self.configs = engine, configs
+        self.facts = {row["id"]: facts_of(row) for row in contacts}
+        found = engine.resume()
+        async with self.uow() as uow:
+            await self.commit(uow, found)
+        log.info("routing engine rebuilt", extra={"agents": len(agents),
+                                                   "contacts": len(contacts)})
+
+    # ---- commands ------------------------------------------------------------------------
+
+    async def run(self, command: Command, prepare: Prepare | None = None) -> list[fx.Effect]:
+        """Decide and store in one transaction; on a storage failure, rebuild and re-raise."""
+        async with self.lock:
+            try:
+                async with self.uow() as uow:
+                    if prepare is not None:
+                        await prepare(uow)
+                    found = command(self.engine)
+                    await self.commit(uow, found)
+            except Exception as error:
+                if not _domain_error(error):
+                    log.warning("routing command failed; rebuilding the engine",
+                                extra={"error": repr(error)})
+                    await self.rebuild()
+                raise
+        self.hub.publish(found)
+        return found
+
+    async def commit(self, uow: UnitOfWork, found: list[fx.Effect]) -> None:
+        """Store the engine's changed rows and publish the effects' events."""
+        context = Context(self._facts, self._queue_of)
+        events = [to_event(effect, context) for effect in found]
+        agents, contacts = self.engine.drain_dirty()
+        await store.save(uow.session, agents, contacts)
+        for effect in found:
+            await _record_end(uow, effect)
+        for event in events:
+            uow.publish(event)
+        for contact in contacts:
+            if contact.id not in self.engine.contacts:
+                self.facts.pop(contact.id, None)
+
+    def _facts(self, contact_id: str) -> Facts:
+        return self.facts[contact_id]
+
+    def _queue_of(self, contact_id: str) -> str:
+        contact = self.engine.contacts.get(contact_id) or self.engine.finished.get(contact_id)
+        assert contact is not None
+        return contact.queue_id
+
+    # ---- timers and intake ---------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.intake.wait(), timeout=self.tick_s)
+            try:
+                if self.intake.is_set():
+                    self.intake.clear()
+                    await self.admit_new()
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception as error:  # noqa: BLE001 - keep routing; the next tick retries
+                log.warning("routing tick failed", extra={"error": repr(error)})
+
+    async def tick(self) -> None:
+        """Fire due timers (offer expiry, overflow, wrap-up end, connect limits)."""
+        due = self.engine.next_due()
+        if due is not None and due <= self.clock():
+            await self.run(lambda engine: engine.tick())
+
+    async def admit_new(self) -> None:
+        """Queue contacts that consumers stored but the engine has not seen yet."""
+        async with self.uow() as uow:
+            rows = (await uow.session.execute(
+                select(tables.contacts).where(tables.contacts.c.status == store.NEW)
+                .order_by(tables.contacts.c.arrived_at))).mappings().all()
+        for row in rows:
+            await self.admit(row)
+
+    async def admit(self, row: Any) -> None:
+        """Hand one stored contact to the engine; one it can never take is closed."""
+        await self.ensure_queue(row["queue_id"])
+        self.facts[row["id"]] = facts_of(row)
+        limit = None
+        if row["deadline"] is not None:
+            limit = max(0.0, row["deadline"].timestamp() - row["arrived_at"].timestamp())
+        spec = ContactSpec(row["id"], row["queue_id"], Channel(row["channel"]),
+                           priority=row["priority"], arrived_at=row["arrived_at"].timestamp(),
+                           connect_limit_s=limit)
+        try:
+            await self.run(lambda engine: engine.add_contact(spec))
+        except Exception as error:
+            if not _domain_error(error):
+                raise
+            self.facts.pop(row["id"], None)
+            async with self.uow() as uow:
+                await uow.session.execute(
+                    update(tables.contacts).where(tables.contacts.c.id == row["id"])
+                    .values(status="closed", end_reason="rejected", ended_at=datetime.now(UTC)))
+
+    # ---- queues --------------------------------------------------------------------------
+
+    async def put_queue(self, queue_id: str, config: QueueConfig) -> bool:
+        """Create or replace a queue in the database and the engine; True when created."""
+        spec = store.queue_spec(queue_id, config)
+        created: list[bool] = []
+
+        async def prepare(uow: UnitOfWork) -> None:
+            created.append(await _upsert_queue(uow, queue_id, config))
+
+        await self.run(lambda engine: engine.put_queue(spec), prepare)
+        self.configs[queue_id] = config
+        return created[0]
+
+    async def ensure_queue(self, queue_id: str) -> None:
+        """A contact for a queue nobody configured creates it open to every agent serving it."""
+        if queue_id not in self.configs:
+            await self.put_queue(queue_id, QueueConfig())
+
+
+async def _upsert_queue(uow: UnitOfWork, queue_id: str, config: QueueConfig) -> bool:
+    now, values = datetime.now(UTC), config.model_dump(mode="json")
+    created = await uow.session.scalar(
+        select(tables.queues.c.id).where(tables.queues.c.id == queue_id)) is None
+    if created:
+        await uow.session.execute(insert(tables.queues).values(
+            id=queue_id, config=values, created_at=now, updated_at=now))
+    else:
+        await uow.session.execute(update(tables.queues).where(tables.queues.c.id == queue_id)
+                                  .values(config=values, updated_at=now))
+    return created
+
+
+def _domain_error(error: Exception) -> bool:
+    from ringway.routing.domain import InvalidRequest, InvalidTransition, UnknownEntity
+
+    return isinstance(error, InvalidRequest | InvalidTransition | UnknownEntity)
+
+
+async def _record_end(uow: UnitOfWork, effect: fx.Effect) -> None:
+    """How a contact ended: disposition, resolved flag or reason, and when."""
+    if isinstance(effect, fx.Completed):
+        values: dict[str, Any] = {
+            "disposition": effect.disposition, "resolved": effect.resolved,
+            "end_reason": "auto_wrap_up" if effect.automatic else "completed"}
+    elif isinstance(effect, fx.Abandoned):
+        values = {"end_reason": effect.cause}
+    elif isinstance(effect, fx.Closed):
+        values = {"end_reason": effect.reason}
+    else:
+        return
+    values["ended_at"] = store.to_dt(effect.at)
+    await uow.session.execute(update(tables.contacts)
+                              .where(tables.contacts.c.id == effect.contact_id).values(**values))
