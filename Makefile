@@ -1,5 +1,5 @@
 # Ringway: `make run` starts the embedded platform, `make test` runs every check.
-.PHONY: run test lint typecheck pytest env run-distributed infra-up infra-down events bench clean
+.PHONY: run test lint typecheck pytest env run-distributed infra-up infra-down events docs bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -23,6 +23,11 @@ pytest: env
 
 events: env
 	$(PY) -m ringway.shared.events.catalog write docs/events
+
+# Everything generated from the code: event catalogue, configuration reference, Strimzi topics.
+docs: events
+	$(VENV)/bin/ringway config docs --output docs/configuration.md
+	$(VENV)/bin/ringway topics strimzi > deploy/strimzi-topics/topics.yaml
 
 bench: env
 	$(PY) bench/bus.py --quick

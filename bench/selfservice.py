@@ -33,7 +33,6 @@ from typing import Any
 import httpx
 
 SECRET = "bench-selfservice-signing-secret-0123456789"
-CUSTOMERS = 100
 CONCURRENCY = 32
 FIXED_RATE = 200.0
 Call = Callable[[httpx.AsyncClient, int], Awaitable[httpx.Response]]
@@ -117,14 +116,14 @@ def tokens() -> tuple[Any, dict[str, str]]:
     return auth, {"Authorization": f"Bearer {scoped}"}
 
 
-async def seed(client: httpx.AsyncClient) -> list[tuple[str, dict[str, str]]]:
+async def seed(client: httpx.AsyncClient, count: int) -> list[tuple[str, dict[str, str]]]:
     """Customers who each owe a lot, and their bearer tokens."""
     from ringway.shared.web.auth import Role
 
     auth, billing = tokens()
     front = {"Authorization": f"Bearer {auth.mint('web', {Role.INTEGRATION})}"}
     customers = []
-    for i in range(CUSTOMERS):
+    for i in range(count):
         created = await client.post("/customers", headers=front, json={
             "email": f"c{i}@example.com", "password": "correct horse battery",
             "display_name": f"C{i}", "country": "US", "language": "en"})
@@ -209,13 +208,13 @@ async def fixed_rate(client: httpx.AsyncClient, call: Call, seconds: float) -> d
     return summary(latencies, time.perf_counter() - begin, errors[0])
 
 
-async def measure(base: str, seconds: float) -> dict[str, Any]:
+async def measure(base: str, seconds: float, customers: int) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=CONCURRENCY * 8, max_keepalive_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
-        progress(f"seeding {CUSTOMERS} customers ...")
-        endpoints = calls(await seed(client))
+        progress(f"seeding {customers} customers ...")
+        endpoints = calls(await seed(client, customers))
         for call in endpoints.values():  # warm up connections, caches, plans
-            await closed_loop(client, call, 1.0)
+            await closed_loop(client, call, 0.5)
         results: dict[str, Any] = {}
         for name, call in endpoints.items():
             progress(f"closed loop: {name} for {seconds:.0f} s ...")
@@ -249,7 +248,8 @@ def report(results: dict[str, Any]) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 s per stage (under a minute)")
+    parser.add_argument("--quick", action="store_true",
+                        help="2 s per stage, 20 customers (under a minute)")
     parser.add_argument("--serve", nargs=3, metavar=("URL", "PORT", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
@@ -258,7 +258,8 @@ def main() -> None:
     import tempfile
 
     with database() as url, tempfile.TemporaryDirectory() as tmp, server(url, Path(tmp)) as base:
-        results = asyncio.run(measure(base, 3.0 if args.quick else 15.0))
+        results = asyncio.run(measure(base, 2.0 if args.quick else 15.0,
+                                      20 if args.quick else 100))
     print(json.dumps(report(results)))
 
 

@@ -13,8 +13,11 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
+from ringway.cli.embedded import create_embedded_app
+from ringway.shared.web.auth import Authenticator
 from tests.deploy.dockerfile_lint import copy_sources, problems, stages
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,3 +142,13 @@ def test_container_healthcheck_exits_by_the_answer_of_the_probe(probe_server: in
     assert _healthcheck(probe_server) == 0
     assert _healthcheck(probe_server, "/readyz") == 1
     assert _healthcheck(_closed_port()) == 1
+
+
+async def test_embedded_mode_answers_the_image_healthcheck_path(tmp_path: Path) -> None:
+    """The image's default command is `ringway run`; its healthcheck asks /healthz."""
+    app = create_embedded_app(tmp_path, Authenticator("s" * 40, admin_api_key="a" * 32))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://ringway") as client:
+        answer = await client.get("/healthz")
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "service": "embedded"}

@@ -141,7 +141,7 @@ def test_overlays_differ_where_they_say() -> None:
 
 def test_strimzi_topics_are_generated_from_the_declared_list() -> None:
     path = DEPLOY / "strimzi-topics/topics.yaml"
-    assert path.read_text() == strimzi_yaml("ringway", 3), "run `ringway topics strimzi`"
+    assert path.read_text() == strimzi_yaml("ringway", 3), "run `make docs`"
     topics = {o["spec"]["topicName"]: o for o in render(DEPLOY / "strimzi-topics")}
     assert set(topics) == {n for s in TOPICS.values() for n in (s.name, s.dead_letter)}
     for spec in TOPICS.values():

@@ -15,7 +15,12 @@ from ringway.dialer.dialing import tick
 from ringway.dialer.telephony import CallOutcome, CallResult
 from ringway.shared.contracts.agents import AgentState, AgentStateChanged
 from ringway.shared.contracts.common import Channel, Direction
-from ringway.shared.contracts.contacts import ContactAbandoned, ContactCompleted
+from ringway.shared.contracts.contacts import (
+    ContactAbandoned,
+    ContactAccepted,
+    ContactCompleted,
+    ContactQueued,
+)
 
 # Wednesday 2026-01-14 18:00 UTC: 13:00 in New York, 10:00 in Los Angeles.
 NOON_NY = datetime(2026, 1, 14, 18, 0, tzinfo=UTC)
@@ -276,3 +281,60 @@ async def test_pacing_decisions_can_be_read_back_for_an_audit(
     naive = await dialer.client.get(path, params={"since": "2030-01-01T00:00:00"},
                                     headers=headers)
     assert naive.status_code == 422
+
+
+async def test_the_dialer_backs_off_while_inbound_contacts_wait_too_long(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2)
+    queued = ContactQueued(contact_id="in-1", queue_id="q-billing", channel=Channel.VOICE,
+                           arrived_at=NOON_NY - timedelta(seconds=45))
+    await dialer.deliver(envelope(queued, "routing"))
+    await dialer.wait_consumed(3)
+    network = ScriptedNetwork()
+    report = await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert report.decision is not None
+    assert report.decision.reason == "inbound_over_target"
+    assert network.placed == []
+    await dialer.deliver(envelope(ContactAccepted(
+        contact_id="in-1", queue_id="q-billing", channel=Channel.VOICE, agent_id="a9",
+        accepted_at=NOON_NY, waited_ms=45000), "routing"))
+    await dialer.wait_consumed(4)
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert len(network.placed) == 2
+
+
+class FlakyNetwork(ScriptedNetwork):
+    """A network that refuses one number and connects the others."""
+
+    async def dial(self, number: str, caller_id: str | None, ring_timeout_s: float) -> CallResult:
+        if number == "+12125550100":
+            raise ConnectionError("carrier refused the call")
+        return await super().dial(number, caller_id, ring_timeout_s)
+
+
+async def test_a_call_the_network_refuses_fails_without_losing_the_others(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2, numbers=2)
+    network = FlakyNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    outcomes = {a["phone"]: a["outcome"] for a in await rows(dialer, tables.attempts)}
+    assert outcomes == {"+12125550100": "failed", "+12125550101": "human"}
+
+
+async def test_a_call_never_reported_ends_as_failed_and_frees_its_line(
+        dialer_factory: DialerFactory) -> None:
+    dialer, clock, campaign_id = await start(dialer_factory, agents=1, numbers=2)
+    [contact] = await rows(dialer, tables.campaign_contacts, phone="+12125550100")
+    async with dialer.runtime.uow() as uow:  # placed by a dialer that died before dialing
+        await uow.session.execute(tables.attempts.insert().values(
+            id="01LOSTATTEMPT0000000000000", campaign_id=campaign_id,
+            campaign_contact_id=contact["id"], phone="+12125550100", mode="progressive",
+            started_at=clock.now - timedelta(minutes=2)))
+        await uow.session.execute(tables.campaign_contacts.update().where(
+            tables.campaign_contacts.c.id == contact["id"]).values(status="dialing",
+                                                                  attempts=1))
+    network = ScriptedNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    [failed] = await rows(dialer, tables.attempts, id="01LOSTATTEMPT0000000000000")
+    assert failed["outcome"] == "failed"
+    assert network.placed == ["+12125550101"]  # the line is free again

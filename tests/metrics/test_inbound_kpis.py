@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ringway.metrics import tables
 from ringway.shared.contracts.agents import AgentState, AgentStateChanged
 from ringway.shared.contracts.common import Channel
-from ringway.shared.contracts.contacts import ContactCompleted, ContactQueued
+from ringway.shared.contracts.contacts import ContactCompleted, ContactQueued, ContactTransferred
 from ringway.shared.contracts.selfservice import CustomerErased
 from ringway.shared.events.envelope import Envelope
 
@@ -124,6 +124,19 @@ async def test_a_contact_queued_again_is_a_transfer_from_its_first_queue(
     assert ("q1", 0, 1) in by_queue
     assert any(q == "q1" and t == 1 for q, t, _ in by_queue)
     assert any(q == "q2" and o == 1 for q, _, o in by_queue)
+
+
+async def test_a_transfer_event_counts_once_even_when_the_contact_is_queued_again(
+        metrics: Metrics) -> None:
+    transfer = wrap(ContactTransferred(contact_id="c1", from_agent_id="a1", queue_id="q2",
+                                       channel=Channel.VOICE, transferred_at=at(3),
+                                       arrived_at=at(1)))
+    await metrics.deliver(queued("c1", at(1)))
+    await metrics.deliver(transfer)
+    await metrics.deliver(queued("c1", at(1), queue="q2"))
+    rows = await intervals(metrics, start="2026-11-01T00:00:00Z", end="2026-12-01T00:00:00Z")
+    assert sum(r["transfers"] for r in rows) == 1
+    assert [r["transfers"] for r in rows if r["queue_id"] == "q1"] == [1]
 
 
 async def test_intervals_roll_up_and_reject_lengths_not_a_multiple_of_the_base(

@@ -26,6 +26,7 @@ PUBLIC = {
                     ("GET", "/kb/categories"), ("POST", "/auth/login"),
                     ("POST", "/auth/refresh")},
     "embedded": {("GET", "/")},
+    "metrics": {("GET", "/dashboard")},  # a data-free page shell; its data routes need a token
 }
 AUTH = Authenticator("s" * 40, admin_api_key="a" * 32)
 

@@ -84,7 +84,8 @@ def test_probability_of_waiting_and_asa_match_erlang_c() -> None:
     p_wait, p_error = batch_means([1.0 if w > 0 else 0.0 for w in waits])
     asa, asa_error = batch_means(waits)
 
-    assert p_error < 0.02 and asa_error < 0.2 * expected_asa
+    assert p_error < 0.02
+    assert asa_error < 0.2 * expected_asa
     assert abs(p_wait - expected_wait) < 4 * p_error, (p_wait, expected_wait, p_error)
     assert abs(asa - expected_asa) < 4 * asa_error, (asa, expected_asa, asa_error)
 

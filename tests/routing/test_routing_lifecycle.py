@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from engine_helpers import CHAT, EMAIL, agent, contact, engine_with, of_type, offers
 
-from ringway.routing.domain import ContactStatus, InvalidRequest, QueueSpec, effects
+from ringway.routing.domain import InvalidRequest, QueueSpec, effects
 from ringway.shared.contracts.agents import AgentState
 
 
@@ -36,7 +36,8 @@ def test_wrap_up_ends_automatically_after_the_queues_limit() -> None:
     clock.advance(30)
     found = engine.tick()
     [done] = of_type(found, effects.Completed)
-    assert isinstance(done, effects.Completed) and done.automatic
+    assert isinstance(done, effects.Completed)
+    assert done.automatic
     assert offers(found) == [("c2", "a1")]
 
 
@@ -52,7 +53,8 @@ def test_cold_transfer_to_a_queue_keeps_the_original_arrival_time() -> None:
     assert offers(found) == [("c1", "s1")]
     clock.advance(5)
     [accepted] = of_type(engine.accept("c1", "s1"), effects.Accepted)
-    assert isinstance(accepted, effects.Accepted) and accepted.waited_s == 65
+    assert isinstance(accepted, effects.Accepted)
+    assert accepted.waited_s == 65
     assert engine.contacts["c1"].transfers == 1
     assert engine.agents["a1"].state is AgentState.AVAILABLE
 
@@ -67,7 +69,8 @@ def test_transfer_to_a_named_agent_waits_for_them_then_falls_back_to_the_queue()
     found = engine.transfer("c1", "expert", to_agent_id="a2", wait_s=20)
     assert offers(found) == []
     [moved] = of_type(found, effects.Transferred)
-    assert isinstance(moved, effects.Transferred) and moved.to_agent_id == "a2"
+    assert isinstance(moved, effects.Transferred)
+    assert moved.to_agent_id == "a2"
     clock.advance(20)
     assert offers(engine.tick()) == [("c1", "a1")]
 
@@ -95,7 +98,8 @@ def test_an_answered_outbound_call_is_abandoned_when_no_agent_accepts_within_the
     engine, clock = engine_with([QueueSpec("campaign")], [agent("a1", ("campaign",))])
     found = engine.add_contact(contact("o1", "campaign", priority=100, connect_limit_s=2))
     [offer] = of_type(found, effects.Offered)
-    assert isinstance(offer, effects.Offered) and offer.expires_at == clock.now + 2
+    assert isinstance(offer, effects.Offered)
+    assert offer.expires_at == clock.now + 2
     clock.advance(2)
     found = engine.tick()
     [abandoned] = of_type(found, effects.Abandoned)
@@ -108,7 +112,8 @@ def test_a_full_queue_closes_new_contacts() -> None:
     engine, _ = engine_with([QueueSpec("q", max_size=1)])
     engine.add_contact(contact("c1"))
     [closed] = of_type(engine.add_contact(contact("c2")), effects.Closed)
-    assert isinstance(closed, effects.Closed) and closed.reason == "queue_full"
+    assert isinstance(closed, effects.Closed)
+    assert closed.reason == "queue_full"
 
 
 def test_maximum_wait_closes_the_contact() -> None:
@@ -116,7 +121,8 @@ def test_maximum_wait_closes_the_contact() -> None:
     engine.add_contact(contact("c1"))
     clock.advance(120)
     [closed] = of_type(engine.tick(), effects.Closed)
-    assert isinstance(closed, effects.Closed) and closed.reason == "max_wait"
+    assert isinstance(closed, effects.Closed)
+    assert closed.reason == "max_wait"
 
 
 def test_the_customer_abandoning_withdraws_the_offer_and_frees_the_agent() -> None:
@@ -145,7 +151,8 @@ def test_unanswered_async_work_is_reassigned_after_the_response_limit() -> None:
     clock.advance(60)
     found = engine.tick()
     [moved] = of_type(found, effects.Reassigned)
-    assert isinstance(moved, effects.Reassigned) and moved.reason == "response_limit"
+    assert isinstance(moved, effects.Reassigned)
+    assert moved.reason == "response_limit"
     assert offers(found) == [("c1", "a2")]
 
 

@@ -1,4 +1,4 @@
-"""The matching engine picks the right agent for each contact, and the right contact for each agent."""
+"""The matching engine picks the right agent for a contact, and the right contact for an agent."""
 
 from __future__ import annotations
 
@@ -115,7 +115,8 @@ def test_overflow_step_widens_the_requirement_after_the_wait() -> None:
     found = engine.tick()
     [step] = of_type(found, effects.StepAdvanced)
     [offer] = of_type(found, effects.Offered)
-    assert isinstance(offer, effects.Offered) and isinstance(step, effects.StepAdvanced)
+    assert isinstance(offer, effects.Offered)
+    assert isinstance(step, effects.StepAdvanced)
     assert (offer.agent_id, offer.step, offer.rule, step.step) == ("junior", 1, "overflow", 1)
 
 

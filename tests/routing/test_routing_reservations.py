@@ -65,7 +65,8 @@ def test_missed_offers_set_the_agent_not_ready_after_the_configured_number() -> 
     assert isinstance(change, effects.AgentChanged)
     assert change.reason == "missed_offer"
     assert offers(found) == []
-    assert engine.position("c1") == 1 and engine.position("c2") == 2
+    assert engine.position("c1") == 1
+    assert engine.position("c2") == 2
 
 
 def test_an_accept_resets_the_miss_count() -> None:

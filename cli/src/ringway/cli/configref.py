@@ -15,6 +15,7 @@ from ringway.dialer.settings import DialerSettings
 from ringway.metrics.settings import MetricsSettings
 from ringway.routing.settings import RoutingSettings
 from ringway.selfservice.settings import SelfServiceSettings
+from ringway.shared.contracts.topics import TOPICS
 from ringway.shared.settings import COMMON_VARIABLES, ServiceSettings
 
 SETTINGS: dict[str, type[ServiceSettings]] = {
@@ -108,6 +109,16 @@ def _service_rows(name: str, settings: type[ServiceSettings]) -> list[str]:
                  _meaning(settings.model_fields[n])) for n in own]
 
 
+def _topic_rows() -> list[str]:
+    rows = [_row("topic", "key", "partitions", "retention", "dead letters", "carries"),
+            _row(*["---"] * 6)]
+    for spec in TOPICS.values():
+        days = f"{spec.retention_ms / 86_400_000:g} days"
+        rows.append(_row(f"`{spec.name}`", f"`{spec.key}`", str(spec.partitions), days,
+                         f"`{spec.dead_letter}`", spec.description))
+    return rows
+
+
 def reference() -> str:
     """The Markdown configuration reference."""
     prefixes = ", ".join(f"`{s.model_config.get('env_prefix')}`" for s in SETTINGS.values())
@@ -122,6 +133,10 @@ def reference() -> str:
         if rows:
             lines += ["", f"## {name}", "", _row("variable", "default", "meaning"),
                       _row("---", "---", "---"), *rows]
+    lines += ["", "## Kafka topics", "", "Declared in `shared/src/ringway/shared/contracts/"
+              "topics.py`; `ringway topics create` provisions them (each with its dead-letter "
+              "topic, same settings), `ringway topics verify` checks them.", "",
+              *_topic_rows()]
     return "\n".join(lines) + "\n"
 
 

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from ringway.metrics import containment, reports, service
+from ringway.metrics import containment, outbound, reports, service
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.schemas import (
     AgentKpiReport,
+    CampaignReport,
     ContainmentRead,
     IntervalKpiReport,
     ReasonReport,
@@ -95,3 +96,10 @@ async def containment_kpis(start: Start, end: End, rt: Runtime,
                            _: Supervisor) -> ContainmentRead:
     """Self-service containment and knowledge-base deflection of sessions started in range."""
     return await containment.report(rt.uow, start=start, end=end)
+
+
+@router.get("/kpis/campaigns", tags=["kpis"], response_model=CampaignReport,
+            responses=INVALID_RANGE)
+async def campaign_kpis(start: Start, end: End, rt: Runtime, _: Supervisor) -> CampaignReport:
+    """Outbound per campaign: attempts, connect, right-party, conversion and abandon rates."""
+    return await outbound.report(rt.uow, start=start, end=end, now=datetime.now(UTC))

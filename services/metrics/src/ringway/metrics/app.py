@@ -9,7 +9,12 @@ from fastapi import FastAPI
 from ringway.metrics import tables
 from ringway.metrics.api import router
 from ringway.metrics.consumers import handlers
+from ringway.metrics.dashboard_api import router as dashboard_router
 from ringway.metrics.domain import KpiRules
+from ringway.metrics.domain.outbound import OutboundRules
+from ringway.metrics.forecast_api import router as forecast_router
+from ringway.metrics.realtime_api import install_live_metrics
+from ringway.metrics.realtime_api import router as realtime_router
 from ringway.metrics.settings import MetricsSettings
 from ringway.metrics.staffing_api import router as staffing_router
 from ringway.metrics.surveys_api import router as surveys_router
@@ -29,17 +34,23 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
                      fcr_window_h=settings.fcr_window_h)
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
-    runtime.add_consumer(handlers(rules))
+    dialing = OutboundRules(abandon_cap=settings.abandon_cap, warn_at=settings.abandon_warn_at,
+                            conversions=frozenset(settings.conversion_dispositions))
+    runtime.add_consumer(handlers(rules, dialing))
 
     app = create_runtime_app(
         runtime,
         title="Ringway metrics",
         description="KPIs per queue, channel and interval, built from the platform's events.",
         authenticator=authenticator,
-        routers=[router, staffing_router, surveys_router],
+        routers=[router, realtime_router, staffing_router, forecast_router, surveys_router,
+                 dashboard_router],
         openapi_tags=[
             {"name": "kpis", "description": "Service level, ASA, AHT, abandonment and "
              "self-service counts per interval."},
+            {"name": "realtime", "description": "Live wallboard, as JSON or server-sent events."},
+            {"name": "forecast", "description": "Volume and handle-time forecast with backtest."},
+            {"name": "dashboard", "description": "The supervisors' dashboard page."},
             {"name": "surveys", "description": "Post-contact survey answers (CSAT, NPS)."},
             {"name": "staffing", "description": "Erlang C / Erlang A required agents, what-if, "
              "and required vs logged-in agents."},
@@ -47,4 +58,5 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
     )
     app.state.rules = rules
     app.state.reason_categories = dict(settings.reason_categories)
+    install_live_metrics(app, runtime, rules)
     return app

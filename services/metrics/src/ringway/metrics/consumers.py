@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ringway.metrics import containment, ingest, service, surveys
+from ringway.metrics import containment, ingest, outbound, service, surveys
 from ringway.metrics.domain import KpiRules
+from ringway.metrics.domain.outbound import OutboundRules
 from ringway.shared.consumers import EventHandler
 from ringway.shared.contracts.agents import AgentStateChanged
 from ringway.shared.contracts.contacts import (
@@ -11,14 +12,17 @@ from ringway.shared.contracts.contacts import (
     ContactAccepted,
     ContactCompleted,
     ContactQueued,
+    ContactTransferred,
 )
+from ringway.shared.contracts.dialer import AttemptFinished, AttemptStarted
 from ringway.shared.contracts.selfservice import CustomerErased, SelfServiceActionCompleted
 from ringway.shared.contracts.surveys import SurveyAnswered
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
 
 
-def handlers(rules: KpiRules) -> dict[str, EventHandler]:
+def handlers(rules: KpiRules,
+             dialing: OutboundRules | None = None) -> dict[str, EventHandler]:
     """The event-type -> handler table, bound to the configured interval and thresholds."""
 
     async def on_queued(uow: UnitOfWork, event: ContactQueued, envelope: Envelope) -> None:
@@ -33,6 +37,9 @@ def handlers(rules: KpiRules) -> dict[str, EventHandler]:
     async def on_completed(uow: UnitOfWork, event: ContactCompleted, _: Envelope) -> None:
         await ingest.contact_completed(uow, event, rules)
 
+    async def on_transferred(uow: UnitOfWork, event: ContactTransferred, _: Envelope) -> None:
+        await ingest.contact_transferred(uow, event, rules)
+
     async def on_state(uow: UnitOfWork, event: AgentStateChanged, _: Envelope) -> None:
         await ingest.agent_state_changed(uow, event, rules)
 
@@ -46,11 +53,22 @@ def handlers(rules: KpiRules) -> dict[str, EventHandler]:
     async def on_survey(uow: UnitOfWork, event: SurveyAnswered, _: Envelope) -> None:
         await surveys.count_answer(uow, event, rules)
 
+    dialing = dialing or OutboundRules()
+
+    async def on_attempt(uow: UnitOfWork, event: AttemptStarted, _: Envelope) -> None:
+        await outbound.attempt_started(uow, event, rules)
+
+    async def on_finished(uow: UnitOfWork, event: AttemptFinished, _: Envelope) -> None:
+        await outbound.attempt_finished(uow, event, rules, dialing)
+
     return {
+        AttemptStarted.event_type: on_attempt,
+        AttemptFinished.event_type: on_finished,
         ContactQueued.event_type: on_queued,
         ContactAccepted.event_type: on_accepted,
         ContactAbandoned.event_type: on_abandoned,
         ContactCompleted.event_type: on_completed,
+        ContactTransferred.event_type: on_transferred,
         AgentStateChanged.event_type: on_state,
         SelfServiceActionCompleted.event_type: on_action,
         CustomerErased.event_type: on_erased,

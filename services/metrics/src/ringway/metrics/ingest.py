@@ -9,12 +9,12 @@ reason) and agent state time (the state an agent is in since when) need memory o
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
-from ringway.metrics import containment, domain, fcr, tables
+from ringway.metrics import containment, domain, fcr, realtime, tables
 from ringway.metrics.domain import IntervalCounts, KpiRules
 from ringway.metrics.domain.agents import split_by_interval
 from ringway.metrics.domain.kpis import MAXIMA
@@ -26,6 +26,7 @@ from ringway.shared.contracts.contacts import (
     ContactAccepted,
     ContactCompleted,
     ContactQueued,
+    ContactTransferred,
 )
 from ringway.shared.contracts.selfservice import CustomerErased
 from ringway.shared.db.uow import UnitOfWork
@@ -34,15 +35,18 @@ from ringway.shared.events.envelope import Envelope
 
 async def contact_queued(uow: UnitOfWork, event: ContactQueued, envelope: Envelope,
                          rules: KpiRules) -> None:
-    """Offered; queued again (a transfer) counts where and when it happened."""
+    """Offered; queued again in another queue is a transfer out of the one it was in."""
     seen = await _row(uow, tables.contact_seen, contact_id=event.contact_id)
     moment = event.arrived_at if seen is None else envelope.time
-    if seen is not None:
+    if seen is not None and seen["queue_id"] != event.queue_id:
         await add_counts(uow, rules, moment, seen["queue_id"], seen["channel"],
                          IntervalCounts(transfers=1))
     await put(uow, tables.contact_seen, {"contact_id": event.contact_id},
               {"queue_id": event.queue_id, "channel": event.channel.value, "queued_at": moment})
     await add_counts(uow, rules, moment, event.queue_id, event.channel.value, domain.queued())
+    await realtime.mark(uow, contact_id=event.contact_id, queue_id=event.queue_id,
+                        channel=event.channel.value, arrived_at=event.arrived_at, waiting=True,
+                        at=moment)
     if event.reason:
         await _reason(uow, rules, moment, event, offered=1)
     if event.customer_id and event.direction is Direction.INBOUND:
@@ -54,18 +58,43 @@ async def contact_queued(uow: UnitOfWork, event: ContactQueued, envelope: Envelo
                           at=domain.as_utc(event.arrived_at))
 
 
+async def contact_transferred(uow: UnitOfWork, event: ContactTransferred,
+                              rules: KpiRules) -> None:
+    """A transfer out of the contact's queue; its queueing again there is then no new one."""
+    seen = await _row(uow, tables.contact_seen, contact_id=event.contact_id)
+    source = seen["queue_id"] if seen is not None else event.queue_id
+    await add_counts(uow, rules, event.transferred_at, source, event.channel.value,
+                     IntervalCounts(transfers=1))
+    await put(uow, tables.contact_seen, {"contact_id": event.contact_id},
+              {"queue_id": event.queue_id, "channel": event.channel.value,
+               "queued_at": event.transferred_at})
+    if event.to_agent_id is None:  # a cold transfer waits in the new queue
+        await realtime.mark(uow, contact_id=event.contact_id, queue_id=event.queue_id,
+                            channel=event.channel.value, arrived_at=event.arrived_at,
+                            waiting=True, at=event.transferred_at)
+
+
 async def contact_accepted(uow: UnitOfWork, event: ContactAccepted, rules: KpiRules) -> None:
     """Answered (and its wait), in the interval the agent accepted."""
     counts = domain.answered(event.waited_ms, rules)
     await add_counts(uow, rules, event.accepted_at, event.queue_id, event.channel.value, counts)
     await _agent(uow, rules, event.accepted_at, event.agent_id, event.queue_id,
                  event.channel.value, answered=1)
+    await _left(uow, event, event.accepted_at)
 
 
 async def contact_abandoned(uow: UnitOfWork, event: ContactAbandoned, rules: KpiRules) -> None:
     """Abandoned (short, within the threshold or later), in the interval the customer left."""
     counts = domain.abandoned(event.waited_ms, rules)
     await add_counts(uow, rules, event.abandoned_at, event.queue_id, event.channel.value, counts)
+    await _left(uow, event, event.abandoned_at)
+
+
+async def _left(uow: UnitOfWork, event: ContactAccepted | ContactAbandoned,
+                at: datetime) -> None:
+    arrived = domain.as_utc(at) - timedelta(milliseconds=event.waited_ms)
+    await realtime.mark(uow, contact_id=event.contact_id, queue_id=event.queue_id,
+                        channel=event.channel.value, arrived_at=arrived, waiting=False, at=at)
 
 
 async def contact_completed(uow: UnitOfWork, event: ContactCompleted, rules: KpiRules) -> None:

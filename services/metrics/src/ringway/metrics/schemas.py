@@ -191,3 +191,29 @@ class ContainmentRead(BaseModel):
     kb_escalated: int
     kb_deflection_rate: float | None = Field(
         description="(kb_sessions - kb_escalated) / kb_sessions.")
+
+
+class CampaignRead(BaseModel):
+    """One campaign: outbound counts and rates in the range, abandon rate on its windows."""
+
+    campaign_id: str
+    attempts: int
+    finished: int
+    connected: int = Field(description="Finished attempts a person answered and an agent took.")
+    abandoned: int = Field(description="A person answered but no agent was there in time.")
+    right_party: int
+    conversions: int
+    connect_rate: float | None = Field(description="connected / finished.")
+    right_party_rate: float | None = Field(description="right_party / connected.")
+    conversion_rate: float | None = Field(description="conversions / connected.")
+    abandon_rate: float | None = Field(description="abandoned / (connected + abandoned).")
+    abandon_rate_24h: float | None = Field(description="The same over the last 24 hours.")
+    abandon_rate_30d: float | None = Field(description="The same over the last 30 days.")
+
+
+class CampaignReport(BaseModel):
+    """Outbound KPIs per campaign."""
+
+    start: datetime
+    end: datetime
+    items: list[CampaignRead]

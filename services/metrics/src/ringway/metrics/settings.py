@@ -40,6 +40,18 @@ class MetricsSettings(ServiceSettings):
         description="Contact reason -> category (JSON), for the pre-purchase / post-sale split."
     )
 
+    abandon_cap: float = Field(
+        default=0.03, gt=0, le=1, description="Abandoned-call limit of outbound campaigns."
+    )
+    abandon_warn_at: float = Field(
+        default=0.8, gt=0, le=1, description="Alert when a window's rate reaches this share of "
+        "the cap."
+    )
+    conversion_dispositions: list[str] = Field(
+        default_factory=lambda: ["sale", "converted", "accepted", "booked"],
+        description="Dispositions that count as a conversion (JSON list)."
+    )
+
     @field_validator("interval_minutes")
     @classmethod
     def _interval_choice(cls, value: int) -> int:

@@ -176,4 +176,39 @@ customer_arrivals = Table(
     Column("arrived_at", UtcDateTime(), nullable=False),
 )
 
+# Added in 0006: outbound per campaign and interval, and which compliance windows are alerted.
+campaign_stats = Table(
+    "campaign_stats",
+    metadata,
+    Column("interval_start", UtcDateTime(), primary_key=True),
+    Column("campaign_id", String(100), primary_key=True),
+    Column("attempts", Integer, nullable=False),
+    Column("finished", Integer, nullable=False),
+    Column("connected", Integer, nullable=False),
+    Column("abandoned", Integer, nullable=False),
+    Column("right_party", Integer, nullable=False),
+    Column("conversions", Integer, nullable=False),
+)
+
+campaign_alerts = Table(
+    "campaign_alerts",
+    metadata,
+    Column("campaign_id", String(100), primary_key=True),
+    Column("window", String(8), primary_key=True),
+    Column("alerted", Integer, nullable=False),
+)
+
+# Added in 0007: contacts waiting now, for the wallboard. A row changes only for a fact at least
+# as recent as the one it holds, so a late `contact.queued` cannot revive an answered contact.
+waiting_contacts = Table(
+    "waiting_contacts",
+    metadata,
+    Column("contact_id", String(100), primary_key=True),
+    Column("queue_id", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("arrived_at", UtcDateTime(), nullable=False),
+    Column("waiting", Integer, nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

@@ -26,6 +26,7 @@ from ringway.shared.contracts.dialer import AttemptStarted, OutboundCallAnswered
 from ringway.shared.db.uow import UnitOfWork
 
 HISTORY_DAYS = 90
+LOST_AFTER_S = 60
 # Suppressions that no waiting cures: the contact is not called again.
 PERMANENT = {Suppression.DO_NOT_CALL, Suppression.CAMPAIGN_DO_NOT_CALL,
              Suppression.NO_CALLING_WINDOW, Suppression.UNKNOWN_TIME_ZONE}
@@ -59,6 +60,7 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
             return report
         rules = rules_for(ctx, campaign)
         now = ctx.clock()
+        await _expire_lost_calls(ctx, uow, campaign, rules, now)
         factor = float(ctx.extras.get(f"pace:{campaign_id}", 1.0))  # type: ignore[arg-type]
         inputs = await gather(uow, campaign, rules, now, factor)
         report.decision = decide(inputs)
@@ -67,10 +69,26 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
         await _select_and_start(ctx, uow, campaign, rules, report, now)
     ring_s = ring_timeout_s(campaign, rules)
     results = await asyncio.gather(*(telephony.dial(p.phone, campaign.caller_id, ring_s)
-                                     for p in report.placed))
+                                     for p in report.placed), return_exceptions=True)
     for placed, result in zip(report.placed, results, strict=True):
+        if isinstance(result, Exception):
+            # The network refused this call; the others placed in the same tick stand.
+            result = CallResult(CallOutcome.FAILED, 0)
+        elif isinstance(result, BaseException):
+            raise result
         await record_call_result(ctx, campaign, rules, placed, result)
     return report
+
+
+async def _expire_lost_calls(ctx: DialerContext, uow: UnitOfWork, campaign: CampaignRead,
+                             rules: Rules, now: datetime) -> None:
+    """Attempts placed but never reported (a crash between commit and dial) end as failed."""
+    t = tables.attempts
+    limit = now - timedelta(seconds=ring_timeout_s(campaign, rules) + LOST_AFTER_S)
+    lost = (await uow.session.execute(select(t.c.id).where(
+        t.c.campaign_id == campaign.id, t.c.outcome.is_(None), t.c.started_at < limit))).scalars()
+    for attempt_id in list(lost):
+        await finish_attempt(ctx, uow, attempt_id, Outcome.FAILED, now)
 
 
 def ring_timeout_s(campaign: CampaignRead, rules: Rules) -> float:

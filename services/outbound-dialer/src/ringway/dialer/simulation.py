@@ -150,8 +150,8 @@ class Simulator:
         self.free_agents -= 1
         handle = talk_s + self.c.wrap_s
         self.handle.append(handle)
-        self.result.busy_s += min(handle, self.c.hours * HOUR - at) if at < self.c.hours * HOUR \
-            else 0.0
+        # Only work inside the day counts toward occupancy.
+        self.result.busy_s += max(0.0, min(handle, self.c.hours * HOUR - at))
         self.result.connects += 1
         self.result.answer_to_agent_s.append(at - answered_at)
         self._record_live(at, abandoned=False)

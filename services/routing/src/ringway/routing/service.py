@@ -17,6 +17,8 @@ from ringway.routing.errors import mapped, problem
 from ringway.routing.router import Router, facts_of
 from ringway.routing.schemas import ContactCreate, ContactRead
 from ringway.routing.staffing import ensure_queue
+
+__all__ = ["ensure_queue"]
 from ringway.shared.contracts.callbacks import CallbackRequested
 from ringway.shared.contracts.common import Direction
 from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered

@@ -15,7 +15,7 @@ class RoutingSettings(ServiceSettings):
     max_missed_offers: int = Field(
         default=2, ge=1, description="Missed offers (rejected or timed out) in a row that set "
         "an agent not-ready with reason `missed_offer`.")
-    tick_s: float = Field(default=0.1, gt=0, le=5,
+    tick_s: float = Field(default=0.1, gt=0, le=3600,
                           description="How often timers (offer expiry, overflow, connect limits) "
                           "are checked.")
     support_queue_id: str = Field(

@@ -32,5 +32,6 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec("dialer", "campaign_id", "Campaigns, enrolments and call attempts."),
         TopicSpec("selfservice", "customer_id", "What customers do in self-service."),
         TopicSpec("surveys", "contact_id", "Post-contact survey answers."),
+        TopicSpec("alerts", "campaign_id", "Operational alerts, e.g. abandon rate near its cap."),
     )
 }

@@ -1,0 +1,130 @@
+"""Routing HTTP routes for contacts: integrations create them, agents handle them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+
+from ringway.routing import service
+from ringway.routing.deps import AgentOrSupervisor, Integration, RouterDep, Staff, acting_agent
+from ringway.routing.schemas import (
+    AgentAction,
+    CallbackAccept,
+    ContactComplete,
+    ContactCreate,
+    ContactRead,
+    ContactTransfer,
+)
+
+router = APIRouter(prefix="/contacts", tags=["contacts"])
+CONFLICT: dict[int | str, dict[str, Any]] = {
+    409: {"description": "Not possible in the contact's current state (in the body)"},
+    404: {"description": "No such contact"},
+}
+
+
+@router.post("", status_code=201, response_model=ContactRead,
+             responses={200: {"description": "Same idempotency key: the existing contact"}})
+async def create_contact(body: ContactCreate, router: RouterDep, response: Response,
+                         _: Integration) -> ContactRead:
+    """Queue a contact of any channel."""
+    contact, created = await service.create_contact(router, body=body)
+    if not created:
+        response.status_code = 200
+    return contact
+
+
+@router.get("/{contact_id}", response_model=ContactRead)
+async def get_contact(contact_id: str, router: RouterDep, _: Staff) -> ContactRead:
+    """Read a contact; while it waits: its position, estimated wait and callback offer."""
+    return await service.get_contact(router, contact_id=contact_id)
+
+
+@router.post("/{contact_id}/accept", response_model=ContactRead, responses=CONFLICT)
+async def accept(contact_id: str, body: AgentAction, router: RouterDep,
+                 principal: AgentOrSupervisor) -> ContactRead:
+    """Accept the offer (only the reserved agent, only before it expires)."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.accept(contact_id, who))
+
+
+@router.post("/{contact_id}/reject", response_model=ContactRead, responses=CONFLICT)
+async def reject(contact_id: str, body: AgentAction, router: RouterDep,
+                 principal: AgentOrSupervisor) -> ContactRead:
+    """Decline the offer: the contact keeps its place for another agent."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.reject(contact_id, who))
+
+
+@router.post("/{contact_id}/hold", response_model=ContactRead, responses=CONFLICT)
+async def hold(contact_id: str, body: AgentAction, router: RouterDep,
+               principal: AgentOrSupervisor) -> ContactRead:
+    """Put the contact on hold."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.hold(contact_id, who, on_hold=True))
+
+
+@router.post("/{contact_id}/resume", response_model=ContactRead, responses=CONFLICT)
+async def resume(contact_id: str, body: AgentAction, router: RouterDep,
+                 principal: AgentOrSupervisor) -> ContactRead:
+    """Take the contact off hold."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.hold(contact_id, who, on_hold=False))
+
+
+@router.post("/{contact_id}/respond", response_model=ContactRead, responses=CONFLICT)
+async def respond(contact_id: str, body: AgentAction, router: RouterDep,
+                  principal: AgentOrSupervisor) -> ContactRead:
+    """The agent answered an async contact (it will not be reassigned)."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.responded(contact_id, who))
+
+
+@router.post("/{contact_id}/wrap-up", response_model=ContactRead, responses=CONFLICT)
+async def wrap_up(contact_id: str, body: AgentAction, router: RouterDep,
+                  principal: AgentOrSupervisor) -> ContactRead:
+    """The conversation is over: after-contact work starts."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent,
+                             lambda engine, who: engine.wrap_up(contact_id, who))
+
+
+@router.post("/{contact_id}/complete", response_model=ContactRead, responses=CONFLICT)
+async def complete(contact_id: str, body: ContactComplete, router: RouterDep,
+                   principal: AgentOrSupervisor) -> ContactRead:
+    """Finish with a disposition (wrap-up code) and whether it was resolved."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent, lambda engine, who: engine.complete(
+        contact_id, who, disposition=body.disposition, resolved=body.resolved))
+
+
+@router.post("/{contact_id}/transfer", response_model=ContactRead, responses=CONFLICT)
+async def transfer(contact_id: str, body: ContactTransfer, router: RouterDep,
+                   principal: AgentOrSupervisor) -> ContactRead:
+    """Send to another queue (cold) or to a named agent; the arrival time is kept."""
+    agent = acting_agent(principal, body.agent_id)
+    if body.queue_id is not None:
+        await service.ensure_queue(router, body.queue_id)
+    return await service.act(router, contact_id, agent, lambda engine, who: engine.transfer(
+        contact_id, who, queue_id=body.queue_id, to_agent_id=body.to_agent_id,
+        wait_s=body.wait_s))
+
+
+@router.post("/{contact_id}/abandon", response_model=ContactRead, responses=CONFLICT)
+async def abandon(contact_id: str, router: RouterDep, _: Integration) -> ContactRead:
+    """The customer hung up or left before an agent answered."""
+    return await service.act(router, contact_id, None,
+                             lambda engine, _who: engine.abandon(contact_id))
+
+
+@router.post("/{contact_id}/callback", response_model=ContactRead, responses=CONFLICT)
+async def accept_callback(contact_id: str, body: CallbackAccept, router: RouterDep,
+                          _: Integration) -> ContactRead:
+    """The customer takes the callback offer: `callback.requested` keeps their place."""
+    return await service.accept_callback(router, contact_id=contact_id, phone=body.phone)
