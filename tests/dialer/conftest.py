@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -64,5 +66,16 @@ async def _running(settings: DialerSettings, clock: Any,
     try:
         async with app.router.lifespan_context(app), harness.client:
             yield harness
+            watchdog = asyncio.create_task(_dump_tasks_after(20.0))
     finally:
         await bus.stop()
+        if "watchdog" in locals():
+            watchdog.cancel()
+
+
+async def _dump_tasks_after(seconds: float) -> None:
+    """A shutdown that hangs prints every task's stack, so the cause can be found."""
+    await asyncio.sleep(seconds)
+    for task in asyncio.all_tasks():
+        print(f"--- {task.get_name()} {task.get_coro()}", file=sys.stderr)
+        task.print_stack(file=sys.stderr)

@@ -104,6 +104,9 @@ async def test_nothing_is_dialed_when_no_agent_is_logged_in(
     assert report.decision is not None
     assert report.decision.reason == "no_agents_logged_in"
     assert network.placed == []
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    decisions = await rows(dialer, tables.pacing_decisions, campaign_id=campaign_id)
+    assert [d["reason"] for d in decisions] == ["no_agents_logged_in"]  # idle repeats: once
 
 
 async def test_a_number_put_on_do_not_call_mid_campaign_is_never_dialed(

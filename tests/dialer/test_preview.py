@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dialer_harness import DialerFactory
 from test_dialer_api import assert_problem
-from test_dialing import ScriptedNetwork, rows, start
+from test_dialing import FlakyNetwork, ScriptedNetwork, rows, start
 
 from ringway.dialer import tables
 from ringway.dialer.telephony import CallOutcome
@@ -69,3 +69,18 @@ async def test_preview_routes_refuse_other_modes(dialer_factory: DialerFactory) 
     response = await dialer.client.post(f"/campaigns/{campaign_id}/preview/next",
                                         headers=await dialer.headers("agent"))
     assert_problem(response, 409, "not-preview")
+
+
+async def test_a_network_error_on_a_preview_call_is_a_failed_attempt(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, mode="preview", agents=1, numbers=1)
+    dialer.app.state.telephony = FlakyNetwork()
+    agent = await dialer.headers("agent")
+    contact = (await dialer.client.post(f"/campaigns/{campaign_id}/preview/next",
+                                        headers=agent)).json()["contact"]
+    dialed = await dialer.client.post(
+        f"/campaigns/{campaign_id}/preview/{contact['id']}/dial", headers=agent)
+    assert dialed.status_code == 200
+    assert dialed.json()["outcome"] == "failed"
+    [contact_row] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
+    assert contact_row["status"] == "pending"  # retried after the failed-call delay

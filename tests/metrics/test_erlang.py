@@ -131,3 +131,10 @@ def test_the_vectorised_plan_gives_the_scalar_agent_counts_cell_for_cell() -> No
         Targets(asa_s=None if math.isinf(q) else q, max_occupancy=None if o == 1 else o),
     ).positions for a, h, q, o in zip(load, aht, asa, occupancy, strict=True)]
     assert got.tolist() == expected
+
+
+def test_ten_times_overload_stays_a_probability_in_log_space() -> None:
+    # y - x = 9,000 waiting states before the mode: plain products would overflow.
+    figures = erlang_a_figures(100, 1000.0, 60.0, 600.0, 20.0)
+    assert figures.p_abandon == pytest.approx(0.9, abs=0.01)  # 900 of 1000 Erlangs abandon
+    assert 0.0 <= figures.service_level <= 1.0

@@ -77,8 +77,11 @@ async def test_the_endpoint_forecasts_from_history_and_sizes_the_staffing(
 
 
 async def test_an_idle_queue_forecasts_zero_and_bad_parameters_are_422(metrics: Metrics) -> None:
-    response = await metrics.get("/forecast", weeks=1, queue_id="nothing-here")
+    response = await metrics.get("/forecast", weeks=1)
     assert response.status_code == 200  # a week of zeros is history too: a zero forecast
     assert {r["volume"] for r in response.json()["rows"]} == {0.0}
+    unknown = await metrics.get("/forecast", queue_id="nothing-here")
+    assert unknown.status_code == 404
+    assert unknown.json()["type"].endswith("/unknown-queue")
     bad = await metrics.get("/forecast", weeks=0)
     assert bad.status_code == 422

@@ -186,3 +186,15 @@ async def test_a_replay_in_another_order_with_duplicates_rebuilds_the_same_numbe
     await second.deliver(*states, *sorted(shuffled, key=lambda e: e.subject != "c1"))
     await second.deliver(*events)
     assert await snapshot(second) == await snapshot(first)
+
+
+async def test_intervals_export_as_csv(metrics: Metrics) -> None:
+    await metrics.deliver(queued("c1", at(1)), accepted("c1", at(2), 4_000))
+    response = await metrics.get("/kpis/intervals.csv", **DAY)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    header, row, *rest = response.text.splitlines()
+    assert rest == []
+    fields = dict(zip(header.split(","), row.split(","), strict=True))
+    assert (fields["queue_id"], fields["offered"], fields["asa_ms"]) == ("q1", "1", "4000.0")
+    assert fields["aht_ms"] == ""  # null

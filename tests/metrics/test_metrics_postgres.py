@@ -41,3 +41,22 @@ async def test_offsets_and_ranges_on_postgres(metrics_factory: MetricsFactory,
     assert row["interval_start"] == "2026-11-23T09:15:00Z"
     response = await metrics.get("/kpis/selfservice", **DAY)
     assert [r["count"] for r in response.json()["items"]] == [1]
+
+
+async def test_the_full_kpi_set_replays_identically_on_postgres(
+        metrics_factory: MetricsFactory, pg_url: str) -> None:
+    from test_containment import action as session_action
+    from test_inbound_kpis import day_of_events, snapshot
+    from test_outbound import finished, started
+
+    events = [*day_of_events(), session_action("s1", "kb_search", at(0)),
+              started("a1", at(1)), finished("a1", at(2), "abandoned")]
+    first = await metrics_factory(database_url=pg_url)
+    await first.deliver(*events)
+    await first.deliver(*events)  # all redelivered: the inbox drops them
+    reference = await snapshot(first)
+    rows = reference[0]
+    assert sum(r["repeats"] for r in rows) == 1
+    assert (await first.get("/kpis/containment", **DAY)).json()["escalated"] == 1
+    campaign = (await first.get("/kpis/campaigns", **DAY)).json()["items"][0]
+    assert campaign["abandoned"] == 1

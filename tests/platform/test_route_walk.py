@@ -24,7 +24,8 @@ PUBLIC = {
     "*": {("GET", "/healthz"), ("GET", "/readyz")},
     "selfservice": {("GET", "/kb/articles"), ("GET", "/kb/articles/{article_id}"),
                     ("GET", "/kb/categories"), ("POST", "/auth/login"),
-                    ("POST", "/auth/refresh")},
+                    ("POST", "/auth/refresh"),
+                    ("POST", "/webhooks/payments")},  # authenticated by its HMAC signature
     "embedded": {("GET", "/")},
     "metrics": {("GET", "/dashboard")},  # a data-free page shell; its data routes need a token
 }

@@ -32,6 +32,7 @@ from ringway.shared.web.auth import Authenticator, Role
 SECRET = "selfservice-tests-signing-secret-0123456789"
 PROBLEM_JSON = "application/problem+json"
 PASSWORD = "correct horse battery staple"
+WEBHOOK_SECRET = "whsec-selfservice-tests"
 
 
 async def eventually(predicate: Callable[[], Awaitable[bool]], *, timeout_s: float = 5.0,
@@ -223,7 +224,7 @@ async def running_selfservice(tmp_path: Path, database_url: str,
         await ensure(list(TOPICS.values()))
     settings = SelfServiceSettings(data_dir=tmp_path, database_url=database_url,
                                    outbox_poll_interval_s=0.05, password_memory_kib=1024,
-                                   password_time_cost=1)
+                                   password_time_cost=1, payment_webhook_secret=WEBHOOK_SECRET)
     authenticator = Authenticator(SECRET)
     clock = FakeClock()
     app = create_app(settings, bus, authenticator, clock=clock)

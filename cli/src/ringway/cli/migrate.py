@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from ringway.cli import exitcodes
 from ringway.cli.common import chosen_services, fail, progress, settings_for
+from ringway.cli.serve import ServiceName
 from ringway.shared.db.engine import Database
 from ringway.shared.db.migrations import upgrade
 
@@ -36,7 +37,7 @@ async def migrate_one(entry: ServiceEntry, database_url: str | None) -> tuple[st
 
 
 def migrate(
-    services: Annotated[list[str] | None, typer.Argument(
+    services: Annotated[list[ServiceName] | None, typer.Argument(
         help="Services to migrate (default: all four).", show_default=False)] = None,
     database_url: Annotated[str | None, typer.Option(
         help="Database for every named service; default DATABASE_URL / <SERVICE>_DATABASE_URL, "
@@ -47,7 +48,8 @@ def migrate(
     Run it before starting a new version (the Kubernetes migration Job does). Exit codes:
     0 done, 69 database unreachable, 78 bad configuration.
     """
-    for entry in progress(chosen_services(services), "migrating"):
+    names = [s.value for s in services] if services else None
+    for entry in progress(chosen_services(names), "migrating"):
         try:
             where, revision = asyncio.run(migrate_one(entry, database_url))
         except (OSError, SQLAlchemyError) as error:

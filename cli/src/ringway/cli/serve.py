@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -10,17 +11,25 @@ from ringway.cli import exitcodes
 from ringway.cli.common import chosen_services, fail
 from ringway.shared.entry import serve as serve_service
 
-SERVICE_HELP = "routing, dialer, selfservice or metrics."
+
+class ServiceName(StrEnum):
+    """The services `serve` and `migrate` accept (a typo fails as a usage error)."""
+
+    ROUTING = "routing"
+    DIALER = "dialer"
+    SELFSERVICE = "selfservice"
+    METRICS = "metrics"
 
 
-def serve(service: Annotated[str, typer.Argument(help=SERVICE_HELP, show_default=False)]) -> None:
+def serve(service: Annotated[ServiceName, typer.Argument(
+        help="The service to run.", show_default=False)]) -> None:
     """Run one service on Kafka and PostgreSQL until SIGTERM (the container entrypoint).
 
     Configured by environment: KAFKA_BOOTSTRAP_SERVERS, DATABASE_URL, RINGWAY_AUTH_SECRET,
     PORT (default 8001-8004 by service); see docs/configuration.md. Exit codes: 0 stopped,
     78 bad configuration (one line naming the variable).
     """
-    entry = chosen_services([service])[0]
+    entry = chosen_services([service.value])[0]
     try:
         serve_service(entry.settings, entry.create_app, default_port=entry.default_port)
     except SystemExit as error:

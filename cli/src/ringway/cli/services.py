@@ -4,18 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
+from importlib import import_module, resources
 from pathlib import Path
 
 from fastapi import FastAPI
 
-from ringway.dialer.app import create_app as create_dialer
 from ringway.dialer.settings import DialerSettings
-from ringway.metrics.app import create_app as create_metrics
 from ringway.metrics.settings import MetricsSettings
-from ringway.routing.app import create_app as create_routing
 from ringway.routing.settings import RoutingSettings
-from ringway.selfservice.app import create_app as create_selfservice
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.shared.settings import ServiceSettings
 
@@ -27,9 +23,14 @@ class ServiceEntry:
     name: str
     prefix: str
     settings: type[ServiceSettings]
-    create_app: Callable[..., FastAPI]
-    package: str = ""
-    default_port: int = 8000
+    package: str
+    default_port: int
+
+    @property
+    def create_app(self) -> Callable[..., FastAPI]:
+        """The service's app factory, imported on first use (`migrate` never needs it)."""
+        factory: Callable[..., FastAPI] = import_module(f"{self.package}.app").create_app
+        return factory
 
     @property
     def migrations(self) -> Path:
@@ -38,11 +39,10 @@ class ServiceEntry:
 
 
 SERVICES: tuple[ServiceEntry, ...] = (
-    ServiceEntry("routing", "/routing", RoutingSettings, create_routing, "ringway.routing", 8001),
-    ServiceEntry("dialer", "/dialer", DialerSettings, create_dialer, "ringway.dialer", 8002),
-    ServiceEntry("selfservice", "/selfservice", SelfServiceSettings, create_selfservice,
-                 "ringway.selfservice", 8003),
-    ServiceEntry("metrics", "/metrics", MetricsSettings, create_metrics, "ringway.metrics", 8004),
+    ServiceEntry("routing", "/routing", RoutingSettings, "ringway.routing", 8001),
+    ServiceEntry("dialer", "/dialer", DialerSettings, "ringway.dialer", 8002),
+    ServiceEntry("selfservice", "/selfservice", SelfServiceSettings, "ringway.selfservice", 8003),
+    ServiceEntry("metrics", "/metrics", MetricsSettings, "ringway.metrics", 8004),
 )
 
 

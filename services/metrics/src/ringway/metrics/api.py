@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from ringway.metrics import containment, outbound, reports, service
 from ringway.metrics.domain import KpiRules
@@ -13,6 +15,7 @@ from ringway.metrics.schemas import (
     AgentKpiReport,
     CampaignReport,
     ContainmentRead,
+    IntervalKpiRead,
     IntervalKpiReport,
     ReasonReport,
     SelfServiceReport,
@@ -45,6 +48,7 @@ Interval = Annotated[int | None, Query(
 QueueId = Annotated[str | None, Query(max_length=100)]
 
 INVALID_RANGE: dict[int | str, dict[str, Any]] = {
+    404: {"description": "A queue metrics has never seen an event of"},
     422: {"description": "Bad parameters, or a time range that is empty or over 31 days"},
 }
 
@@ -58,6 +62,25 @@ async def interval_kpis(start: Start, end: End, rt: Runtime, kpi_rules: Rules, _
     return await service.interval_report(rt.uow, kpi_rules, start=start, end=end,
                                          queue_id=queue_id, channel=channel,
                                          interval_minutes=interval)
+
+
+@router.get("/kpis/intervals.csv", tags=["kpis"], response_class=Response,
+            responses={200: {"content": {"text/csv": {}}}, **INVALID_RANGE})
+async def interval_kpis_csv(start: Start, end: End, rt: Runtime, kpi_rules: Rules,
+                            _: Supervisor, queue_id: QueueId = None,
+                            channel: Channel | None = None,
+                            interval: Interval = None) -> Response:
+    """The same rows as /kpis/intervals, as CSV (one header line, empty cells for nulls)."""
+    report = await service.interval_report(rt.uow, kpi_rules, start=start, end=end,
+                                           queue_id=queue_id, channel=channel,
+                                           interval_minutes=interval)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(IntervalKpiRead.model_fields))
+    writer.writeheader()
+    for item in report.items:
+        writer.writerow(item.model_dump(mode="json"))
+    return Response(buffer.getvalue(), media_type="text/csv", headers={
+        "Content-Disposition": 'attachment; filename="ringway-intervals.csv"'})
 
 
 @router.get("/kpis/agents", tags=["kpis"], response_model=AgentKpiReport,

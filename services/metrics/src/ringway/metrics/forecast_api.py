@@ -43,7 +43,8 @@ class ForecastOut(BaseModel):
 
 
 @router.get("/forecast", response_model=ForecastOut,
-            responses={422: {"description": "Less than a week of history, or bad parameters"}})
+            responses={404: {"description": "A queue metrics has never seen"},
+                       422: {"description": "Less than a week of history, or bad parameters"}})
 async def volume_forecast(request: Request, rt: Runtime, _: Supervisor,
                           queue_id: Annotated[str | None, Query(max_length=100)] = None,
                           channel: Channel | None = None,
@@ -54,6 +55,7 @@ async def volume_forecast(request: Request, rt: Runtime, _: Supervisor,
                           ) -> ForecastOut:
     """Volume and AHT per interval for the coming days (weekly x intraday seasonality)."""
     rules: KpiRules = request.app.state.rules
+    await service.ensure_known_queue(rt.uow, queue_id)
     minutes, week = rules.interval_minutes, slots_per_week(rules.interval_minutes)
     now = domain.floor_interval(datetime.now(UTC), minutes)
     monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0)

@@ -41,6 +41,7 @@ async def interval_report(uow_factory: UnitOfWorkFactory, rules: KpiRules, *, st
     """Rows starting in [start, end), rolled up to `interval_minutes`, per queue and channel."""
     start, end = checked_range(start, end)
     size = check_interval(rules, interval_minutes)
+    await ensure_known_queue(uow_factory, queue_id)
     t = tables.interval_stats
     query = in_range(t, start, end)
     if queue_id is not None:
@@ -57,6 +58,17 @@ async def interval_report(uow_factory: UnitOfWorkFactory, rules: KpiRules, *, st
         start=start, end=end, interval_minutes=size,
         service_level_threshold_s=rules.service_level_threshold_s,
         short_abandon_s=rules.short_abandon_s, items=items)
+
+
+async def ensure_known_queue(uow_factory: UnitOfWorkFactory, queue_id: str | None) -> None:
+    """404 for a queue metrics has never seen an event of (a typo, not an idle queue)."""
+    if queue_id is None:
+        return
+    t = tables.interval_stats
+    rows = await fetch(uow_factory, select(t.c.queue_id).where(t.c.queue_id == queue_id).limit(1))
+    if not rows:
+        raise ProblemError(404, "Unknown queue", f"no event has named queue {queue_id!r}",
+                           code="unknown-queue", queue_id=queue_id)
 
 
 def check_interval(rules: KpiRules, minutes: int | None) -> int:

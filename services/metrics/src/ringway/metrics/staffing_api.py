@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -87,7 +88,7 @@ class PlanOut(BaseModel):
 
 def _row(start: datetime | None, row: PlanRow) -> PlanRowOut:
     r, f = row.requirement, row.requirement.figures
-    asa = f.asa_s if f.asa_s == f.asa_s and f.asa_s != float("inf") else None
+    asa = f.asa_s if math.isfinite(f.asa_s) else None
     return PlanRowOut(interval_start=start, model=r.model.value, load_erlangs=r.load,
                       positions=r.positions, agents=r.agents, scheduled=r.scheduled,
                       service_level=f.service_level, asa_s=asa, occupancy=f.occupancy,

@@ -65,7 +65,11 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
         inputs = await gather(uow, campaign, rules, now, factor)
         report.decision = decide(inputs)
         ctx.extras[f"pace:{campaign_id}"] = report.decision.pace_factor
-        await _audit(uow, campaign, report.decision, inputs, now)
+        # Idle repeats (no call, same reason) add nothing to the audit trail but rows.
+        key, reason = f"reason:{campaign_id}", report.decision.reason
+        if report.decision.dial or ctx.extras.get(key) != reason:
+            await _audit(uow, campaign, report.decision, inputs, now)
+        ctx.extras[key] = reason
         await _select_and_start(ctx, uow, campaign, rules, report, now)
     ring_s = ring_timeout_s(campaign, rules)
     results = await asyncio.gather(*(telephony.dial(p.phone, campaign.caller_id, ring_s)

@@ -23,7 +23,7 @@ from ringway.dialer.domain.retries import ContactStatus
 from ringway.dialer.pacing_inputs import rules_for
 from ringway.dialer.schemas import CampaignContactRead, CampaignRead, UtcDateTime
 from ringway.dialer.service import load_campaign
-from ringway.dialer.telephony import Telephony
+from ringway.dialer.telephony import CallOutcome, CallResult, Telephony
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.problems import Conflict, NotFound
 
@@ -119,8 +119,11 @@ async def start_call(ctx: DialerContext, telephony: Telephony, *, campaign_id: s
 
 async def _dial(ctx: DialerContext, telephony: Telephony, campaign: CampaignRead, rules: Any,
                 placed: Placed) -> PreviewResult:
-    result = await telephony.dial(placed.phone, campaign.caller_id,
-                                  ring_timeout_s(campaign, rules))
+    try:
+        result = await telephony.dial(placed.phone, campaign.caller_id,
+                                      ring_timeout_s(campaign, rules))
+    except Exception:  # noqa: BLE001 - a refused call is a failed attempt, not a 500
+        result = CallResult(CallOutcome.FAILED, 0)
     await record_call_result(ctx, campaign, rules, placed, result)
     return PreviewResult(attempt_id=placed.attempt_id, outcome=result.outcome.value)
 

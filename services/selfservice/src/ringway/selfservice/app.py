@@ -22,6 +22,7 @@ from ringway.selfservice.payments_api import router as payments_router
 from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.selfservice.visits_api import router as visits_router
+from ringway.selfservice.webhooks_api import router as webhooks_router
 from ringway.shared.bus.base import EventBus
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
@@ -44,7 +45,7 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
         "the knowledge base.",
         authenticator=authenticator,
         routers=[access_router, router, payments_router, orders_router,
-                 visits_router, kb_router, help_router],
+                 visits_router, kb_router, help_router, webhooks_router],
         openapi_tags=[
             {"name": "customers", "description": "Customer accounts and their contact history."},
             {"name": "knowledge base",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -76,3 +77,13 @@ class LedgerEntryRead(BaseModel):
     amount_cents: int = Field(description="Positive adds to what is owed.")
     reference_id: str
     at: datetime
+
+
+class PaymentOutcome(BaseModel):
+    """The provider's late answer for a payment (after a timeout)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    payment_id: str = Field(min_length=1, max_length=26)
+    status: Literal["approved", "declined"]
+    provider_ref: str | None = Field(default=None, max_length=100)

@@ -150,12 +150,10 @@ async def _settle(uow_factory: UnitOfWorkFactory, principal: Principal, payment:
     response = _response(decided)
     async with uow_factory() as uow:
         await ownership.lock_customer(uow, payment.customer_id)
-        await uow.session.execute(update(tables.payments).where(
-            tables.payments.c.id == payment.id).values(
-            status=result.status, provider_ref=result.provider_ref,
-            decline_code=result.decline_code, decided_at=now))
+        await record_outcome(uow, payment.id, result, now)
         if result.status is PaymentStatus.APPROVED:
-            await _book(uow, decided, now)
+            await book(uow, payment.customer_id, payment.id, payment.invoice_id,
+                       payment.amount_cents, now)
         await idempotency.store(uow, customer_id=payment.customer_id, key=key,
                                 response=response)
         await audit.record(uow, principal, action="pay", resource="payment",
@@ -166,12 +164,24 @@ async def _settle(uow_factory: UnitOfWorkFactory, principal: Principal, payment:
     return response
 
 
-async def _book(uow: UnitOfWork, payment: PaymentRead, now: datetime) -> None:
-    await _ledger(uow, payment.customer_id, "payment", -payment.amount_cents, payment.id, now)
-    if payment.invoice_id is not None:
+async def record_outcome(uow: UnitOfWork, payment_id: str, result: ChargeResult, now: datetime,
+                         only_from: tuple[str, ...] = (PaymentStatus.PENDING,)) -> bool:
+    """Store the provider's answer, if the payment is still in one of `only_from`."""
+    p = tables.payments
+    changed = await uow.session.execute(update(p).where(
+        p.c.id == payment_id, p.c.status.in_(only_from)).values(
+        status=result.status, provider_ref=result.provider_ref,
+        decline_code=result.decline_code, decided_at=now))
+    return bool(getattr(changed, "rowcount", 0) == 1)
+
+
+async def book(uow: UnitOfWork, customer_id: str, payment_id: str, invoice_id: str | None,
+               amount_cents: int, now: datetime) -> None:
+    """An approved payment lowers the balance and settles its invoice."""
+    await _ledger(uow, customer_id, "payment", -amount_cents, payment_id, now)
+    if invoice_id is not None:
         await uow.session.execute(update(tables.invoices).where(
-            tables.invoices.c.id == payment.invoice_id).values(status="paid",
-                                                               payment_id=payment.id))
+            tables.invoices.c.id == invoice_id).values(status="paid", payment_id=payment_id))
 
 
 def _response(payment: PaymentRead) -> StoredResponse:

@@ -1,6 +1,6 @@
 """Self-service settings: SELFSERVICE_* variables (DATABASE_URL etc. as common fallbacks)."""
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
 from ringway.shared.settings import ServiceSettings
@@ -19,3 +19,6 @@ class SelfServiceSettings(ServiceSettings):
     password_memory_kib: int = Field(default=65_536, ge=1024, le=4_194_304,
                                      description="argon2id memory cost per hash.")
     password_time_cost: int = Field(default=3, ge=1, le=20)
+    payment_webhook_secret: SecretStr | None = Field(
+        default=None, description="HMAC secret the payment provider signs callbacks with; "
+        "unset disables the callback endpoint.")

@@ -101,7 +101,9 @@ def erlang_a_figures(agents: int, load: float, aht_s: float, patience_s: float,
     level = (1.0 - p_wait) + float(np.dot(weights, answered_share * within))
     asa = _asa(weights, answered_share, x, p_abandon) * patience_s if with_asa else math.nan
     occupancy = load * (1.0 - p_abandon) / agents
-    return QueueFigures(agents, p_wait, min(level, 1.0), asa, occupancy, p_abandon)
+    # Sums of ~1e3 terms can overshoot a probability's bounds by ~1e-13: clamp them.
+    p_wait, p_abandon = min(p_wait, 1.0), min(p_abandon, 1.0)
+    return QueueFigures(agents, p_wait, min(max(level, 0.0), 1.0), asa, occupancy, p_abandon)
 
 
 def _log_waiting_weights(x: float, y: float) -> Floats:
