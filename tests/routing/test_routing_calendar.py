@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from engine_helpers import FakeClock
+from routing_harness import RoutingFactory
+
 from ringway.routing.domain.calendar import BusinessHours
 
 WEEKDAYS_9_TO_5 = {d: ((time(9), time(17)),) for d in range(5)}
@@ -29,3 +32,17 @@ def test_weekends_and_holidays_are_closed() -> None:
     assert hours.is_open(ts(2026, 11, 25, 15, 0))
     assert not hours.is_open(ts(2026, 11, 26, 15, 0))
     assert not hours.is_open(ts(2026, 11, 28, 15, 0))
+
+
+async def test_a_contact_outside_business_hours_is_closed_with_the_reason(
+        routing_factory: RoutingFactory) -> None:
+    routing = await routing_factory(clock=FakeClock(now=ts(2026, 11, 28, 12, 0)))
+    hours = {"timezone": "Europe/Berlin", "weekly": {
+        day: [{"start": "08:00", "end": "18:00"}] for day in ("mon", "tue", "wed", "thu", "fri")}}
+    await routing.call("PUT", "/queues/support", expect=201, json={"hours": hours})
+    contact = await routing.contact()
+    assert (contact["status"], contact["end_reason"]) == ("closed", "closed_hours")
+    [closed] = await routing.wait_events("contact.closed", 1)
+    assert closed.data["reason"] == "closed_hours"
+    bad = await routing.call("PUT", "/queues/other", json={"hours": {"timezone": "Mars/Base"}})
+    assert bad.status_code == 422

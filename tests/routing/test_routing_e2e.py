@@ -7,6 +7,7 @@ database: every contact still completes, and each contact's events arrive in lif
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import socket
@@ -119,10 +120,10 @@ async def test_contacts_survive_a_crash_and_their_events_arrive_in_order(
     await observer.start()
     await observer.subscribe(f"observer-{time.time_ns()}", ["contacts"], observe)
     try:
-        contact_ids = await _run_traffic(routing_process)
+        contact_ids = await asyncio.to_thread(_run_traffic, routing_process)
         deadline = time.monotonic() + 60
         while _completed(seen) < len(contact_ids) and time.monotonic() < deadline:
-            await _sleep(0.3)
+            await asyncio.sleep(0.3)
     finally:
         await observer.stop()
     by_contact: dict[str, list[str]] = {c: [] for c in contact_ids}
@@ -132,7 +133,7 @@ async def test_contacts_survive_a_crash_and_their_events_arrive_in_order(
         assert kinds == LIFECYCLE, (contact_id, kinds)
 
 
-async def _run_traffic(service: Service) -> list[str]:
+def _run_traffic(service: Service) -> list[str]:
     with httpx.Client(base_url=service.url, timeout=10) as client:
         admin = {"X-API-Key": ADMIN_KEY}
         assert client.put("/queues/sales", json={"accept_timeout_s": 300},
@@ -162,9 +163,3 @@ async def _run_traffic(service: Service) -> list[str]:
 
 def _completed(seen: list[Any]) -> int:
     return len({e.subject for e in seen if e.type == "contact.completed"})
-
-
-async def _sleep(seconds: float) -> None:
-    import asyncio
-
-    await asyncio.sleep(seconds)

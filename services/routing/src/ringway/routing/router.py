@@ -181,7 +181,8 @@ class Router:
                            priority=row["priority"], arrived_at=row["arrived_at"].timestamp(),
                            connect_limit_s=limit)
         try:
-            await self.run(lambda engine: engine.add_contact(spec))
+            closed = self.closed_reason(spec.queue_id)
+            await self.run(lambda engine: engine.add_contact(spec, closed=closed))
         except Exception as error:
             if not _domain_error(error):
                 raise
@@ -204,6 +205,12 @@ class Router:
         await self.run(lambda engine: engine.put_queue(spec), prepare)
         self.configs[queue_id] = config
         return created[0]
+
+    def closed_reason(self, queue_id: str) -> str | None:
+        """`closed_hours` when the queue is outside its business hours now."""
+        config = self.configs.get(queue_id)
+        hours = store.business_hours(config) if config is not None else None
+        return "closed_hours" if hours is not None and not hours.is_open(self.clock()) else None
 
     async def ensure_queue(self, queue_id: str) -> None:
         """A contact for a queue nobody configured creates it open to every agent serving it."""

@@ -1,9 +1,10 @@
 """HTTP bodies of the routing API."""
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from ringway.shared.contracts.common import Channel, Direction
 
@@ -29,6 +30,44 @@ class OverflowBody(BaseModel):
     add_queues: list[str] = Field(default_factory=list, max_length=20)
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class WindowBody(BaseModel):
+    """An opening window in local wall time."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: time = Field(examples=["08:00"])
+    end: time = Field(examples=["18:00"])
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WindowBody":
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+class HoursBody(BaseModel):
+    """Business hours in the queue's time zone; outside them new contacts are closed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(examples=["Europe/Berlin"])
+    weekly: dict[Weekday, list[WindowBody]] = Field(default_factory=dict)
+    holidays: list[date] = Field(default_factory=list, max_length=400)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+
 class QueueConfig(BaseModel):
     """A queue's routing configuration (PUT creates or replaces it)."""
 
@@ -51,6 +90,7 @@ class QueueConfig(BaseModel):
     callback_threshold_s: float | None = Field(default=None, gt=0,
                                                description="Offer a callback when EWT exceeds "
                                                "this.")
+    hours: HoursBody | None = Field(default=None, description="None: always open.")
     service_level_s: float = Field(default=20.0, gt=0)
     service_level_target: float = Field(default=0.8, gt=0, le=1)
 

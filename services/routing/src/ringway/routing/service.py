@@ -58,7 +58,8 @@ async def _queue_contact(router: Router, contact_id: str, body: ContactCreate) -
                               preferred_agent_id=body.preferred_agent_id,
                               preferred_wait_s=body.preferred_wait_s)
     try:
-        await router.run(lambda engine: engine.add_contact(spec), prepare)
+        closed = router.closed_reason(body.queue_id)
+        await router.run(lambda engine: engine.add_contact(spec, closed=closed), prepare)
     except Exception:
         router.facts.pop(contact_id, None)
         raise

@@ -19,9 +19,10 @@ from ringway.routing.domain import (
     Requirement,
     Strategy,
 )
+from ringway.routing.domain.calendar import BusinessHours
 from ringway.routing.domain.model import DEFAULT_CAPACITY
 from ringway.routing.domain.records import AgentRecord, ContactRecord
-from ringway.routing.schemas import QueueConfig, RequirementBody
+from ringway.routing.schemas import WEEKDAYS, QueueConfig, RequirementBody
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
@@ -57,6 +58,15 @@ def queue_spec(queue_id: str, config: QueueConfig) -> QueueSpec:
         accept_timeout_s=config.accept_timeout_s, wrap_up_s=config.wrap_up_s,
         max_wait_s=config.max_wait_s, max_size=config.max_size,
         response_limit_s=config.response_limit_s)
+
+
+def business_hours(config: QueueConfig) -> BusinessHours | None:
+    """The engine's calendar from a queue's stored hours."""
+    if config.hours is None:
+        return None
+    weekly = {WEEKDAYS.index(day): tuple((w.start, w.end) for w in windows)
+              for day, windows in config.hours.weekly.items()}
+    return BusinessHours(config.hours.timezone, weekly, frozenset(config.hours.holidays))
 
 
 def agent_spec(row: Mapping[str, Any]) -> AgentSpec:
