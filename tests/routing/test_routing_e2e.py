@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from routing_harness import eventually
 
 from ringway.shared.bus.base import Delivery
 from ringway.shared.bus.kafka import KafkaBus
@@ -121,9 +122,8 @@ async def test_contacts_survive_a_crash_and_their_events_arrive_in_order(
     await observer.subscribe(f"observer-{time.time_ns()}", ["contacts"], observe)
     try:
         contact_ids = await asyncio.to_thread(_run_traffic, routing_process)
-        deadline = time.monotonic() + 60
-        while _completed(seen) < len(contact_ids) and time.monotonic() < deadline:
-            await asyncio.sleep(0.3)
+        await eventually(lambda: _completed(seen) == len(contact_ids), timeout_s=60,
+                         what="every contact.completed on the topic")
     finally:
         await observer.stop()
     by_contact: dict[str, list[str]] = {c: [] for c in contact_ids}
