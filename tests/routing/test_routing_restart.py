@@ -55,3 +55,15 @@ async def test_a_reservation_that_expired_while_down_is_expired_by_rule_at_start
     assert (ended.data["outcome"], ended.data["agent_id"]) == ("expired", dana)
     row = await second.call("GET", f"/contacts/{contact['id']}", expect=200)
     assert row.json()["status"] == "queued"
+
+
+async def test_a_standby_instance_refuses_commands_until_it_leads(
+        routing_factory: RoutingFactory) -> None:
+    routing = await routing_factory()
+    await routing.router.stop()
+    response = await routing.call("POST", "/contacts", role="integration",
+                                  json={"channel": "chat", "queue_id": "support"})
+    assert response.status_code == 503
+    assert response.json()["type"].endswith("/standby")
+    await routing.router.start()
+    assert (await routing.contact(channel="chat"))["status"] == "queued"

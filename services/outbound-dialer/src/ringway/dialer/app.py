@@ -54,5 +54,6 @@ def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authentic
     if settings.dialing_enabled:
         app.router.lifespan_context = with_loop(
             app.router.lifespan_context,
-            lambda: asyncio.create_task(loop.run(context, telephony, settings.dialing_interval_s)))
+            lambda stop: asyncio.create_task(
+                loop.run(context, telephony, settings.dialing_interval_s, stop)))
     return app

@@ -19,6 +19,8 @@ from ringway.dialer.telephony import Telephony
 
 log = logging.getLogger(__name__)
 
+STOP_TIMEOUT_S = 30.0
+
 
 async def running_campaigns(ctx: DialerContext) -> list[str]:
     """Ids of the campaigns that place calls now."""
@@ -28,12 +30,20 @@ async def running_campaigns(ctx: DialerContext) -> list[str]:
             select(t.c.id).where(t.c.status == CampaignStatus.RUNNING.value))).scalars())
 
 
-async def run(ctx: DialerContext, telephony: Telephony, interval_s: float) -> None:
-    """Tick every running campaign each interval; one campaign's failure stops no other."""
-    while True:
+async def run(ctx: DialerContext, telephony: Telephony, interval_s: float,
+              stop: asyncio.Event) -> None:
+    """Tick every running campaign each interval until `stop`; a tick is never cut short.
+
+    Cancelling mid-tick would leave a SQLite write transaction to a background close while
+    the outbox relay waits for the same lock, so shutdown waits for the tick instead.
+    """
+    while not stop.is_set():
         for campaign_id in await _safely(running_campaigns(ctx), []):
+            if stop.is_set():
+                return
             await _safely(tick(ctx, telephony, campaign_id=campaign_id), None)
-        await asyncio.sleep(interval_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval_s)
 
 
 async def _safely(work: Any, default: Any) -> Any:
@@ -44,18 +54,22 @@ async def _safely(work: Any, default: Any) -> Any:
         return default
 
 
-def with_loop(lifespan: Callable[[Any], Any], start: Callable[[], asyncio.Task[None]]) -> Any:
+def with_loop(lifespan: Callable[[Any], Any],
+              start: Callable[[asyncio.Event], asyncio.Task[None]]) -> Any:
     """Wrap an app lifespan so the loop runs inside it (after start-up, before shutdown)."""
 
     @asynccontextmanager
     async def wrapped(app: Any) -> AsyncIterator[None]:
         async with lifespan(app):
-            task = start()
+            stop = asyncio.Event()
+            task = start(stop)
             try:
                 yield
             finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+                stop.set()
+                try:
+                    await asyncio.wait_for(task, timeout=STOP_TIMEOUT_S)
+                except TimeoutError:
+                    log.warning("pacing tick did not finish in time; cancelled")
 
     return wrapped

@@ -14,7 +14,6 @@ from ringway.routing.domain.model import Clock
 from ringway.routing.router import Router
 from ringway.routing.settings import RoutingSettings
 from ringway.shared.bus.base import EventBus
-from ringway.shared.db.migrations import upgrade
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 
@@ -22,7 +21,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 class RoutingRuntime(ServiceRuntime):
-    """The shared runtime, plus the engine: rebuilt from the database before consuming."""
+    """The shared runtime, plus the engine of the active instance."""
 
     def __init__(self, settings: RoutingSettings, bus: EventBus, *, clock: Clock,
                  owns_bus: bool) -> None:
@@ -30,20 +29,9 @@ class RoutingRuntime(ServiceRuntime):
                          migrations=MIGRATIONS, owns_bus=owns_bus)
         self.router = Router(self.uow, clock, max_missed_offers=settings.max_missed_offers,
                              tick_s=settings.tick_s)
-
-    async def start(self, *, migrate: bool = True) -> None:
-        """Migrate, rebuild the engine, then start the relay and consumers."""
-        if self.db.is_sqlite:
-            self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if migrate:
-            await upgrade(self.db, str(self.migrations))
-        await self.router.start()
-        await super().start(migrate=False)
-
-    async def stop(self) -> None:
-        """Stop the timers, then the shared runtime."""
-        await self.router.stop()
-        await super().stop()
+        # The engine is rebuilt from the database whenever this instance becomes the active
+        # one (at start, or on taking over from a failed leader), before consumers start.
+        self.on_leadership(self.router.start, self.router.stop)
 
 
 def create_app(settings: RoutingSettings, bus: EventBus, authenticator: Authenticator, *,

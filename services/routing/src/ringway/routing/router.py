@@ -26,6 +26,7 @@ from ringway.routing.push import OfferHub
 from ringway.routing.schemas import QueueConfig
 from ringway.shared.contracts.common import Channel, Direction
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
+from ringway.shared.web.problems import ProblemError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Router:
         self.hub = OfferHub()
         self.intake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.active = False
 
     # ---- start, stop, rebuild ------------------------------------------------------------
 
@@ -65,11 +67,13 @@ class Router:
         """Rebuild from the database, admit pending intake, start the timer loop."""
         async with self.lock:
             await self.rebuild()
+            self.active = True
         await self.admit_new()
         self._task = asyncio.create_task(self._loop(), name="routing-timers")
 
     async def stop(self) -> None:
         """Stop the timer loop; the database already holds everything."""
+        self.active = False
         if self._task is not None:
             self._task.cancel()
             await asyncio.gather(self._task, return_exceptions=True)
@@ -102,6 +106,10 @@ class Router:
     async def run(self, command: Command, prepare: Prepare | None = None) -> list[fx.Effect]:
         """Decide and store in one transaction; on a storage failure, rebuild and re-raise."""
         async with self.lock:
+            if not self.active:
+                raise ProblemError(503, "Service Unavailable", "this routing instance is on "
+                                   "standby; send commands to the active one",
+                                   code="standby", headers={"Retry-After": "1"})
             try:
                 async with self.uow() as uow:
                     if prepare is not None:

@@ -95,6 +95,7 @@ class OutboxRelay:
         self.failures = 0
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
         self._last_purge = 0.0
 
     def notify(self) -> None:
@@ -103,30 +104,35 @@ class OutboxRelay:
 
     def start(self) -> None:
         """Run the relay in the background."""
+        self._stopping = False
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
     async def stop(self, flush_timeout_s: float = 5.0) -> None:
         """Try to publish what is pending, then stop; unsent rows stay for the next start."""
         if self._task is None:
             return
-        self._task.cancel()
-        await asyncio.gather(self._task, return_exceptions=True)
+        # A stop flag, not cancel(): on Python 3.11 `wait_for` can swallow a cancel that races
+        # with the wake-up, leaving stop() waiting forever. Cancel only a batch stuck on I/O.
+        self._stopping = True
+        self._wake.set()
+        done, _ = await asyncio.wait({self._task}, timeout=flush_timeout_s)
+        if not done:
+            self._task.cancel()
+            await asyncio.wait({self._task}, timeout=flush_timeout_s)
         self._task = None
         with contextlib.suppress(Exception):
             await asyncio.wait_for(self.drain(), timeout=flush_timeout_s)
 
     async def _run(self) -> None:
         backoff = 0.5
-        while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_interval_s)
-            self._wake.clear()
+        while not self._stopping:
+            await self._pause(self.poll_interval_s)
+            if self._stopping:
+                return
             try:
                 await self.drain()
                 await self._maybe_purge()
                 backoff = 0.5
-            except asyncio.CancelledError:
-                raise
             except Exception as error:  # noqa: BLE001 - keep the rows, retry later
                 self.failures += 1
                 log.warning("outbox relay failed; retrying", extra={"error": repr(error),
@@ -134,6 +140,13 @@ class OutboxRelay:
                 await asyncio.sleep(backoff)
                 backoff = min(self.max_backoff_s, backoff * 2)
                 self._wake.set()
+
+    async def _pause(self, seconds: float) -> None:
+        """Wait for a nudge (commit or stop) or the poll interval, whichever comes first."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
+        self._wake.clear()
 
     async def drain(self) -> int:
         """Publish batches until nothing is pending; returns how many rows were sent."""
