@@ -88,6 +88,7 @@ def test_events_flow_between_the_four_services(cluster: dict[str, str]) -> None:
     with httpx.Client(headers=admin, timeout=10) as http:
         campaign = http.post(f"{cluster['dialer']}/campaigns", json={
             "name": "Welcome", "purpose": "welcome", "dialing_mode": "progressive",
+            "queue_id": "outbound-welcome",
             "enrol_on": ["customer.registered"]}).json()
         assert http.post(f"{cluster['dialer']}/campaigns/{campaign['id']}/start").status_code == 200
 
