@@ -20,6 +20,7 @@ import pytest
 from aiokafka.admin import AIOKafkaAdminClient
 
 from ringway.shared.testing.kafka import LocalKafka
+from tests.conftest import unique
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 ADMIN_KEY = "takeover-admin-key-" + "x" * 20
@@ -38,6 +39,7 @@ class Routing:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        self.env = env
         self.proc = subprocess.Popen([sys.executable, "-m", "ringway.routing"],
                                      env={**env, "PORT": str(self.port)},
                                      stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -60,7 +62,9 @@ class Routing:
 @contextmanager
 def routing_pair(kafka: LocalKafka, pg_url: str, tmp_path: Path) -> Iterator[list[Routing]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RINGWAY_", "ROUTING_"))}
+    # Own topics and groups: other tests on the session broker must not leak in.
     env.update(KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers, DATABASE_URL=pg_url,
+               KAFKA_NAMESPACE=unique("ns") + ".",
                RINGWAY_AUTH_SECRET="s" * 48, RINGWAY_ADMIN_API_KEY=ADMIN_KEY,
                RINGWAY_LOG_LEVEL="WARNING", HOST="127.0.0.1",
                ROUTING_LEADER_ELECTION="true", ROUTING_LEADER_ELECTION_INTERVAL_S="0.5")
@@ -105,13 +109,16 @@ def test_standby_takes_over_after_kill_9_and_no_waiting_contact_is_lost(
     with routing_pair(kafka, pg_url, tmp_path) as (leader, standby), \
             httpx.Client(headers=headers, timeout=10) as http:
         waiting = [http.post(f"{leader.url}/contacts", json=contact).json()["id"]
-                   for _ in range(3)]
-        # The standby answers HTTP from the same database.
-        waiting.append(http.post(f"{standby.url}/contacts", json=contact).json()["id"])
+                   for _ in range(4)]
+        # The standby holds no matching state: it refuses commands until it leads.
+        refused = http.post(f"{standby.url}/contacts", json=contact)
+        assert refused.status_code == 503, refused.text
+        assert refused.headers["content-type"] == "application/problem+json"
         # Only the leader consumes: the routing group has one member, never two.
-        members = wait_for_members(kafka.bootstrap_servers, "routing")
+        group = leader.env["KAFKA_NAMESPACE"] + "routing"
+        members = wait_for_members(kafka.bootstrap_servers, group)
         time.sleep(1.5)  # three standby polls later, still one
-        assert members == group_members(kafka.bootstrap_servers, "routing") == 1
+        assert members == group_members(kafka.bootstrap_servers, group) == 1
 
         leader.proc.send_signal(signal.SIGKILL)
         leader.proc.wait()

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from ringway.shared.testing.kafka import LocalKafka
+from tests.conftest import unique
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -34,7 +35,9 @@ def free_port() -> int:
 def cluster(kafka: LocalKafka, pg_url: str, tmp_path: Path) -> Iterator[dict[str, str]]:
     """Start each service as its own process; yield their base URLs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RINGWAY_", "ROUTING_"))}
+    # Own topics and groups: other tests on the session broker must not leak in.
     env.update(KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers, DATABASE_URL=pg_url,
+               KAFKA_NAMESPACE=unique("ns") + ".",
                RINGWAY_AUTH_SECRET="s" * 48, RINGWAY_ADMIN_API_KEY=ADMIN_KEY,
                RINGWAY_LOG_LEVEL="WARNING", HOST="127.0.0.1")
     procs: dict[str, subprocess.Popen[bytes]] = {}

@@ -25,6 +25,7 @@ from routing_harness import eventually
 from ringway.shared.bus.base import Delivery
 from ringway.shared.bus.kafka import KafkaBus
 from ringway.shared.testing.kafka import LocalKafka
+from tests.conftest import unique
 
 pytestmark = [pytest.mark.kafka, pytest.mark.postgres]
 
@@ -75,7 +76,9 @@ class Service:
 @pytest.fixture
 def routing_process(kafka: LocalKafka, pg_url: str, tmp_path: Path) -> Iterator[Service]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RINGWAY_", "ROUTING_"))}
+    # Own topics and groups: other tests on the session broker must not leak in.
     env.update(KAFKA_BOOTSTRAP_SERVERS=kafka.bootstrap_servers, DATABASE_URL=pg_url,
+               KAFKA_NAMESPACE=unique("ns") + ".",
                RINGWAY_AUTH_SECRET="s" * 48, RINGWAY_ADMIN_API_KEY=ADMIN_KEY,
                RINGWAY_LOG_LEVEL="WARNING", HOST="127.0.0.1", PORT=str(free_port()))
     service = Service(env, tmp_path / "routing.log")
@@ -117,7 +120,8 @@ async def test_contacts_survive_a_crash_and_their_events_arrive_in_order(
     async def observe(delivery: Delivery) -> None:
         seen.append(delivery.envelope())
 
-    observer = KafkaBus(kafka.bootstrap_servers, client_id="routing-e2e-observer")
+    observer = KafkaBus(kafka.bootstrap_servers, client_id="routing-e2e-observer",
+                        namespace=routing_process.env["KAFKA_NAMESPACE"])
     await observer.start()
     await observer.subscribe(f"observer-{time.time_ns()}", ["contacts"], observe)
     try:

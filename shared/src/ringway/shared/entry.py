@@ -57,6 +57,7 @@ def serve(settings_cls: type[S], create_app: AppFactory, *, default_port: int) -
         sys.exit("configuration error: KAFKA_BOOTSTRAP_SERVERS: required to run a service "
                  "on its own (use `make run` for the embedded mode)")
     bus: EventBus = KafkaBus(settings.kafka_bootstrap_servers, client_id=settings.service_name,
+                             namespace=settings.kafka_namespace,
                              stall_timeout_s=settings.consumer_stall_timeout_s)
     app = create_app(settings, bus, authenticator_from(settings), owns_bus=True)
     port = int(os.environ.get("PORT", default_port))

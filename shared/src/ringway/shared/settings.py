@@ -33,6 +33,13 @@ class ServiceSettings(BaseSettings):
         description="Kafka bootstrap servers, e.g. kafka:9092. Unset: the in-process bus "
         "(embedded mode only).",
     )
+    kafka_namespace: str = Field(
+        default="",
+        validation_alias=AliasChoices("KAFKA_NAMESPACE", "kafka_namespace"),
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="Prefix of every Kafka topic and consumer group name, so several "
+        "environments can share one cluster (e.g. `staging.`).",
+    )
     data_dir: Path = Field(
         default=Path("data"),
         validation_alias=AliasChoices("RINGWAY_DATA_DIR", "data_dir"),

@@ -64,7 +64,7 @@ class _KafkaMember(Subscription):
         return AIOKafkaConsumer(
             bootstrap_servers=self.bus.bootstrap_servers,
             client_id=f"{self.bus.client_id}-{self.group}",
-            group_id=self.group,
+            group_id=self.bus.namespace + self.group,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
             isolation_level="read_committed",
@@ -82,7 +82,8 @@ class _KafkaMember(Subscription):
             self.processed = {}
             try:
                 await self.consumer.start()
-                self.consumer.subscribe(list(self.topics), listener=_CommitOnRevoke(self))
+                self.consumer.subscribe([self.bus.namespace + t for t in self.topics],
+                                        listener=_CommitOnRevoke(self))
                 self.last_progress = time.monotonic()
                 await self._poll_loop(self.consumer)
             except asyncio.CancelledError:
@@ -104,7 +105,7 @@ class _KafkaMember(Subscription):
                     if self.stopping:
                         break
                     delivery = Delivery(
-                        message.topic,
+                        message.topic.removeprefix(self.bus.namespace),
                         message.partition,
                         message.offset,
                         message.key.decode() if message.key is not None else None,
@@ -186,8 +187,11 @@ class KafkaBus(EventBus):
 
     def __init__(self, bootstrap_servers: str, *, client_id: str = "ringway",
                  stall_timeout_s: float = 30.0, session_timeout_ms: int = 10_000,
-                 max_poll_records: int = 500) -> None:
+                 max_poll_records: int = 500, namespace: str = "") -> None:
         self.bootstrap_servers = bootstrap_servers
+        # Prefix of every physical topic and group name: several environments (or test runs)
+        # share one cluster without seeing each other's events. Handlers see logical names.
+        self.namespace = namespace
         self.client_id = client_id
         self.stall_timeout_s = stall_timeout_s
         self.session_timeout_ms = session_timeout_ms
@@ -219,7 +223,7 @@ class KafkaBus(EventBus):
             raise RuntimeError("bus is not started")
         futures = [
             await self._producer.send(
-                r.topic, r.value, key=r.key.encode(), headers=list(r.headers)
+                self.namespace + r.topic, r.value, key=r.key.encode(), headers=list(r.headers)
             )
             for r in records
         ]
@@ -256,10 +260,11 @@ class KafkaBus(EventBus):
         admin = AIOKafkaAdminClient(bootstrap_servers=self.bootstrap_servers)
         await admin.start()
         try:
-            names = {name for spec in specs for name in (spec.name, spec.dead_letter)}
+            names = {self.namespace + name for spec in specs
+                     for name in (spec.name, spec.dead_letter)}
             existing = set(await admin.list_topics())
             for spec in specs:
-                for name in (spec.name, spec.dead_letter):
+                for name in (self.namespace + spec.name, self.namespace + spec.dead_letter):
                     if name in existing:
                         continue
                     topic = NewTopic(name, spec.partitions, replication_factor,
