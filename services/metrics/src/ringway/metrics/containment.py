@@ -12,7 +12,6 @@ from ringway.metrics import domain, tables
 from ringway.metrics.domain.kpis import ratio
 from ringway.metrics.schemas import ContainmentRead
 from ringway.metrics.service import checked_range, fetch
-from ringway.metrics.store import insert
 from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -25,7 +24,7 @@ async def session_action(uow: UnitOfWork, event: SelfServiceActionCompleted) -> 
     """Open (or extend) the session; escalated if the customer already reached an agent."""
     started = domain.as_utc(event.occurred_at)
     kb = int(event.action in KB_ACTIONS)
-    statement = insert(uow, s).values(session_id=event.session_id, customer_id=event.customer_id,
+    statement = uow.db.insert(s).values(session_id=event.session_id, customer_id=event.customer_id,
                                       started_at=started, knowledge_base=kb, escalated=0)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=["session_id"],
@@ -43,7 +42,7 @@ async def assisted_contact(uow: UnitOfWork, customer_id: str, contact_id: str,
                            arrived: datetime) -> None:
     """A customer reached the queue: their sessions of the 24 h before were not contained."""
     arrived = domain.as_utc(arrived)
-    statement = insert(uow, a).values(contact_id=contact_id, customer_id=customer_id,
+    statement = uow.db.insert(a).values(contact_id=contact_id, customer_id=customer_id,
                                       arrived_at=arrived)
     await uow.session.execute(statement.on_conflict_do_nothing())
     await _escalate(uow, (s.c.customer_id == customer_id) & (s.c.started_at < arrived)

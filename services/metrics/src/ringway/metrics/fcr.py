@@ -11,7 +11,6 @@ from sqlalchemy import and_, delete, select, update
 
 from ringway.metrics import domain, tables
 from ringway.metrics.domain import IntervalCounts, KpiRules
-from ringway.metrics.store import insert
 from ringway.shared.db.uow import UnitOfWork
 
 AddCounts = Callable[[UnitOfWork, KpiRules, datetime, str, str, IntervalCounts],
@@ -56,14 +55,14 @@ async def _lock(uow: UnitOfWork, customer_id: str, reason: str) -> None:
     # Writing this row first takes its lock until commit (PostgreSQL) or the write lock
     # (SQLite): a concurrent handler for the same customer and reason waits, then sees our rows.
     k = tables.fcr_keys
-    statement = insert(uow, k).values(customer_id=customer_id, reason=reason, touched=1)
+    statement = uow.db.insert(k).values(customer_id=customer_id, reason=reason, touched=1)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=["customer_id", "reason"], set_={"touched": k.c.touched + 1}))
 
 
 async def _remember(uow: UnitOfWork, customer_id: str, reason: str, contact_id: str,
                     values: dict[str, Any]) -> None:
-    statement = insert(uow, t).values(customer_id=customer_id, reason=reason,
+    statement = uow.db.insert(t).values(customer_id=customer_id, reason=reason,
                                       contact_id=contact_id, repeated=0, **values)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=["customer_id", "reason", "contact_id"], set_=values))

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Table, case
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ringway.shared.db.uow import UnitOfWork
 
@@ -15,7 +14,7 @@ async def increment(uow: UnitOfWork, table: Table, key: dict[str, Any],
                     amounts: dict[str, int], maxima: Iterable[str] = ()) -> None:
     """Add `amounts` to the row at `key` (created at zero), keeping the larger of `maxima`."""
     # One INSERT ... ON CONFLICT DO UPDATE: atomic under concurrent consumers, no read first.
-    statement = insert(uow, table).values(**key, **amounts)
+    statement = uow.db.insert(table).values(**key, **amounts)
     excluded = statement.excluded
     biggest = set(maxima)
     updates = {name: table.c[name] + excluded[name] for name in amounts if name not in biggest}
@@ -27,13 +26,7 @@ async def increment(uow: UnitOfWork, table: Table, key: dict[str, Any],
 
 async def put(uow: UnitOfWork, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
     """Insert or replace the row at `key`."""
-    statement = insert(uow, table).values(**key, **values)
+    statement = uow.db.insert(table).values(**key, **values)
     await uow.session.execute(statement.on_conflict_do_update(index_elements=list(key),
                                                               set_=values))
 
-
-def insert(uow: UnitOfWork, table: Table) -> postgresql.Insert | sqlite.Insert:
-    """The dialect's INSERT, which has ON CONFLICT."""
-    if uow.db.is_postgres:
-        return postgresql.insert(table)
-    return sqlite.insert(table)

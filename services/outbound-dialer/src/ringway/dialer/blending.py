@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ringway.dialer import tables
 from ringway.shared.db.uow import UnitOfWork
@@ -14,8 +13,7 @@ from ringway.shared.db.uow import UnitOfWork
 async def inbound_queued(uow: UnitOfWork, contact_id: str, queue_id: str,
                          arrived_at: datetime) -> None:
     """An inbound contact waits (again, after a transfer: it keeps its first arrival)."""
-    dialect = postgresql if uow.db.is_postgres else sqlite
-    await uow.session.execute(dialect.insert(tables.inbound_waiting).values(
+    await uow.session.execute(uow.db.insert(tables.inbound_waiting).values(
         contact_id=contact_id, queue_id=queue_id, since=arrived_at).on_conflict_do_nothing())
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
 from ringway.dialer import tables
@@ -44,11 +43,10 @@ async def add(uow: UnitOfWork, scope: str, phones: list[str], reason: str,
     """Insert numbers into a list inside the caller's transaction; how many were new."""
     if not phones:
         return 0
-    dialect = postgresql if uow.db.is_postgres else sqlite
     rows = [{"scope": scope, "phone": p, "reason": reason, "added_at": ctx.clock()}
             for p in phones]
     result = await uow.session.execute(
-        dialect.insert(tables.do_not_call).values(rows).on_conflict_do_nothing())
+        uow.db.insert(tables.do_not_call).values(rows).on_conflict_do_nothing())
     return int(getattr(result, "rowcount", 0))
 
 

@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
 from ringway.dialer import domain, tables
@@ -39,10 +37,6 @@ class Enrolment:
     attributes: dict[str, str] = field(default_factory=dict)
 
 
-def _insert(uow: UnitOfWork) -> Any:
-    return (postgresql if uow.db.is_postgres else sqlite).insert
-
-
 async def remember_customer(ctx: DialerContext, uow: UnitOfWork, *, customer_id: str,
                             phone: str | None,
                             country: str | None) -> tuple[str, str | None] | None:
@@ -54,7 +48,7 @@ async def remember_customer(ctx: DialerContext, uow: UnitOfWork, *, customer_id:
         return None
     values = {"customer_id": customer_id, "phone": number, "region": region,
               "country": country, "updated_at": ctx.clock()}
-    statement = _insert(uow)(tables.customer_directory).values(**values)
+    statement = uow.db.insert(tables.customer_directory).values(**values)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=["customer_id"], set_={k: v for k, v in values.items()
                                               if k != "customer_id"}))
@@ -99,7 +93,7 @@ async def enrol(ctx: DialerContext, uow: UnitOfWork, campaign: CampaignRead,
     }
     # The unique (campaign, customer) and (campaign, phone) indexes decide: a repeat is a no-op.
     result = await uow.session.execute(
-        _insert(uow)(tables.campaign_contacts).values(**values).on_conflict_do_nothing())
+        uow.db.insert(tables.campaign_contacts).values(**values).on_conflict_do_nothing())
     if int(getattr(result, "rowcount", 0)) != 1:
         return None
     uow.publish(CampaignContactEnrolled(

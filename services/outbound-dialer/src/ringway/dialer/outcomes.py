@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ringway.dialer import dnc, tables
 from ringway.dialer.context import DialerContext
@@ -59,8 +58,7 @@ async def _next_step(ctx: DialerContext, uow: UnitOfWork, attempt: object, outco
 async def track_agent(uow: UnitOfWork, agent_id: str, state: str, changed_at: datetime) -> None:
     """Keep the latest state of an agent (older events never overwrite newer ones)."""
     t = tables.agent_states
-    dialect = postgresql if uow.db.is_postgres else sqlite
-    statement = dialect.insert(t).values(agent_id=agent_id, state=state, changed_at=changed_at)
+    statement = uow.db.insert(t).values(agent_id=agent_id, state=state, changed_at=changed_at)
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=["agent_id"], set_={"state": state, "changed_at": changed_at},
         where=t.c.changed_at <= changed_at))

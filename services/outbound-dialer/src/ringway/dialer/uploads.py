@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from sqlalchemy import delete, insert, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
 from ringway.dialer import domain, tables
@@ -142,9 +141,8 @@ async def _insert_new(uow: UnitOfWork, campaign_id: str, progress: UploadRead,
                "next_attempt_at": now, "upload_id": progress.id} for e in entries.values()]
     # executemany: a multi-VALUES statement of 1,000 rows costs more to compile than to run.
     # Conflicts were merged above; a concurrent enrolment of the same person is skipped.
-    dialect = postgresql if uow.db.is_postgres else sqlite
     await uow.session.execute(
-        dialect.insert(tables.campaign_contacts).on_conflict_do_nothing(), values)
+        uow.db.insert(tables.campaign_contacts).on_conflict_do_nothing(), values)
     return len(values)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from ulid import ULID
 
 from ringway.selfservice import tables
@@ -72,8 +71,7 @@ async def _refuse_if_locked(uow: UnitOfWork, key: str, now: datetime) -> None:
 async def _count_failure(uow_factory: UnitOfWorkFactory, key: str, now: datetime) -> None:
     t = tables.login_throttle
     async with uow_factory() as uow:
-        dialect = postgresql if uow.db.is_postgres else sqlite
-        statement = dialect.insert(t).values(login_key=key, failures=1, last_failure_at=now)
+        statement = uow.db.insert(t).values(login_key=key, failures=1, last_failure_at=now)
         # One atomic increment, so parallel guesses are all counted.
         failures = await uow.session.scalar(statement.on_conflict_do_update(
             index_elements=[t.c.login_key],

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ringway.selfservice import tables
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -32,8 +31,7 @@ async def claim(uow_factory: UnitOfWorkFactory, *, customer_id: str, key: str,
     """True when this request is the first with the key (committed at once)."""
     t = tables.idempotency_keys
     async with uow_factory() as uow:
-        dialect = postgresql if uow.db.is_postgres else sqlite
-        result = await uow.session.execute(dialect.insert(t).values(
+        result = await uow.session.execute(uow.db.insert(t).values(
             customer_id=customer_id, key=key, fingerprint=fingerprint, created_at=now,
         ).on_conflict_do_nothing())
     return bool(getattr(result, "rowcount", 0) == 1)

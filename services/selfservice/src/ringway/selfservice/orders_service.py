@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
@@ -40,9 +39,8 @@ async def upsert_product(uow_factory: UnitOfWorkFactory, *, sku: str, body: Prod
                          currency: str, now: datetime) -> ProductRead:
     """Create or replace a catalogue entry (the back office owns prices and stock)."""
     async with uow_factory() as uow:
-        dialect = postgresql if uow.db.is_postgres else sqlite
         values = {**body.model_dump(), "updated_at": now}
-        statement = dialect.insert(p).values(sku=sku, **values)
+        statement = uow.db.insert(p).values(sku=sku, **values)
         await uow.session.execute(statement.on_conflict_do_update(
             index_elements=[p.c.sku], set_=values))
     return ProductRead(sku=sku, currency=currency, **body.model_dump())

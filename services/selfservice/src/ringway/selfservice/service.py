@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
@@ -129,8 +128,7 @@ async def record_contact(uow: UnitOfWork, event: ContactQueued) -> None:
     if event.customer_id is None:
         return
     t = tables.customer_contacts
-    dialect = postgresql if uow.db.is_postgres else sqlite
-    statement = dialect.insert(t).values(
+    statement = uow.db.insert(t).values(
         contact_id=event.contact_id, customer_id=event.customer_id, channel=event.channel.value,
         queue_id=event.queue_id, reason=event.reason, status=domain.CONTACT_QUEUED,
         arrived_at=event.arrived_at)

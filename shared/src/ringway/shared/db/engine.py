@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, text
+from sqlalchemy import Table, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -43,6 +44,10 @@ class Database:
     def is_sqlite(self) -> bool:
         """True for SQLite."""
         return self.url.get_backend_name() == "sqlite"
+
+    def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
+        """The dialect's INSERT, which has ON CONFLICT DO NOTHING / DO UPDATE on both databases."""
+        return postgresql.insert(table) if self.is_postgres else sqlite.insert(table)
 
     def session(self) -> AsyncSession:
         """A new session; the caller owns its transaction."""

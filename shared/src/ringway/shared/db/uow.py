@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy import Table, insert
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ringway.shared.bus.base import Record
@@ -69,9 +68,8 @@ class UnitOfWork:
 
     async def claim(self, group: str, event_id: str) -> bool:
         """Mark an event processed by a consumer group; False if it already was (a redelivery)."""
-        dialect = postgresql if self.db.is_postgres else sqlite
         statement = (
-            dialect.insert(self.inbox)
+            self.db.insert(self.inbox)
             .values(consumer_group=group, event_id=event_id, processed_at=datetime.now(UTC))
             .on_conflict_do_nothing()
         )
