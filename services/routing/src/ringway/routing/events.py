@@ -157,4 +157,5 @@ def _(e: fx.Closed, ctx: Context) -> EventData:
 @to_event.register
 def _(e: fx.AgentChanged, ctx: Context) -> EventData:
     return ag.AgentStateChanged(agent_id=e.agent_id, previous=e.previous, state=e.state,
-                                reason=e.reason, changed_at=at(e.at))
+                                reason=e.reason, changed_at=at(e.at),
+                                queue_ids=sorted(e.queues), blended=e.blended)

@@ -19,7 +19,7 @@ from ringway.routing.schemas import (
     QueueConfig,
     QueueRead,
 )
-from ringway.shared.contracts.agents import AgentCreated, AgentState
+from ringway.shared.contracts.agents import AgentCreated, AgentState, AgentUpdated
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.problems import NotFound, ProblemError
 
@@ -72,7 +72,8 @@ async def create_agent(router: Router, *, body: AgentCreate) -> AgentRead:
     async def prepare(uow: UnitOfWork) -> None:
         await uow.session.execute(insert(tables.agents).values(**row))
         uow.publish(AgentCreated(agent_id=row["id"], display_name=body.display_name,
-                                 skills=skills, created_at=now))
+                                 skills=skills, created_at=now, queue_ids=sorted(spec.queues),
+                                 blended=spec.blended))
 
     await router.run(lambda engine: engine.put_agent(spec), prepare)
     return agent_read(row)
@@ -90,6 +91,9 @@ async def update_agent(router: Router, *, agent_id: str, body: AgentUpdate) -> A
     async def prepare(uow: UnitOfWork) -> None:
         await uow.session.execute(update(tables.agents).where(tables.agents.c.id == agent_id)
                                   .values(**changes))
+        uow.publish(AgentUpdated(agent_id=agent_id, skills=dict(spec.skills),
+                                 queue_ids=sorted(spec.queues), blended=spec.blended,
+                                 updated_at=datetime.now(UTC)))
 
     await mapped(lambda: router.run(lambda engine: engine.put_agent(spec), prepare))
     return await get_agent(router, agent_id=agent_id)

@@ -32,6 +32,9 @@ class AgentCreated(EventData):
     display_name: str
     skills: dict[str, int] = Field(default_factory=dict, description="Skill -> proficiency 1-10.")
     created_at: datetime
+    queue_ids: list[str] = Field(default_factory=list,
+                                 description="Queues the agent serves (its agent pools).")
+    blended: bool = Field(default=False, description="May take outbound work.")
 
 
 @event("agent.state_changed", topic=TOPIC, key="agent_id")
@@ -43,3 +46,17 @@ class AgentStateChanged(EventData):
     state: AgentState
     reason: str | None = Field(default=None, description="Not-ready reason code.")
     changed_at: datetime
+    queue_ids: list[str] = Field(default_factory=list,
+                                 description="Queues the agent serves at the time of the change.")
+    blended: bool = Field(default=False, description="May take outbound work.")
+
+
+@event("agent.updated", topic=TOPIC, key="agent_id")
+class AgentUpdated(EventData):
+    """An agent's routing profile changed (skills, served queues, blending)."""
+
+    agent_id: str
+    skills: dict[str, int] = Field(default_factory=dict, description="Skill -> proficiency 1-10.")
+    queue_ids: list[str] = Field(default_factory=list, description="Queues the agent serves.")
+    blended: bool = Field(default=False, description="May take outbound work.")
+    updated_at: datetime

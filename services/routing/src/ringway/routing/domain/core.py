@@ -144,7 +144,8 @@ class EngineCore:
             return
         now = self.clock()
         reason = agent.reason if state is A_NOT_READY else None
-        self.effects.append(fx.AgentChanged(agent.spec.id, agent.state, state, reason, now))
+        self.effects.append(fx.AgentChanged(agent.spec.id, agent.state, state, reason, now,
+                                            agent.spec.queues, agent.spec.blended))
         agent.state, agent.state_since = state, now
         self.dirty_agents.add(agent.spec.id)
 

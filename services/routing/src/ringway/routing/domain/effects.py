@@ -147,6 +147,8 @@ class AgentChanged:
     state: AgentState
     reason: str | None
     at: float
+    queues: frozenset[str] = frozenset()
+    blended: bool = False
 
 
 Effect = (Queued | Offered | OfferEnded | Accepted | Held | Transferred | Reassigned

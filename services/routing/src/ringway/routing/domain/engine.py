@@ -122,7 +122,8 @@ class RoutingEngine(ContactCommands):
         self.update_state(agent)
         if agent.state is before is A_NOT_READY and agent.reason != previous_reason:
             self.effects.append(fx.AgentChanged(agent.spec.id, before, before, agent.reason,
-                                                self.clock()))
+                                                self.clock(), agent.spec.queues,
+                                                agent.spec.blended))
         self.match_agent(agent)
 
     def log_out(self, agent_id: str) -> list[fx.Effect]:
