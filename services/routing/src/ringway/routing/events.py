@@ -28,6 +28,9 @@ class Facts:
     direction: Direction = Direction.INBOUND
     campaign_id: str | None = None
     attempt_id: str | None = None
+    category: str | None = None
+    repeat: bool = False
+    rule_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,7 +40,9 @@ def facts_of(row: Any) -> Facts:
                  reason=row["reason"], language=row["language"], priority=row["priority"],
                  arrived_at=row["arrived_at"],
                  direction=Direction(row["direction"] or Direction.INBOUND.value),
-                 campaign_id=row["campaign_id"], attempt_id=row["attempt_id"])
+                 campaign_id=row["campaign_id"], attempt_id=row["attempt_id"],
+                 category=row.get("category"), repeat=bool(row.get("repeat")),
+                 rule_id=row.get("rule_id"))
 
 
 class Router:
