@@ -22,10 +22,10 @@ from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.consumers import EventRouter
 from ringway.shared.contracts.callbacks import TOPIC as CALLBACKS_TOPIC
 from ringway.shared.contracts.common import Channel
-from ringway.shared.contracts.contacts import ContactQueued
+from ringway.shared.contracts.contacts import ContactAccepted, ContactQueued
 from ringway.shared.contracts.selfservice import TOPIC as SELFSERVICE_TOPIC
 from ringway.shared.contracts.topics import TOPICS
-from ringway.shared.events.envelope import Envelope
+from ringway.shared.events.envelope import Envelope, EventData
 from ringway.shared.runtime import ServiceRuntime
 from ringway.shared.web.auth import Authenticator, Role
 
@@ -59,6 +59,19 @@ def contact_queued(contact_id: str, customer_id: str | None, *,
                          reason="billing", customer_id=customer_id,
                          arrived_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
     return Envelope.wrap(data, source="routing")
+
+
+def from_routing(data: EventData) -> Envelope:
+    """The envelope routing would emit for any contact event."""
+    return Envelope.wrap(data, source="routing")
+
+
+def contact_accepted(contact_id: str, agent_id: str, *, at: datetime,
+                     customer_id: str | None = None) -> Envelope:
+    """An agent accepted the contact (routing's event)."""
+    return from_routing(ContactAccepted(
+        contact_id=contact_id, queue_id="support-en", channel=Channel.CHAT, agent_id=agent_id,
+        accepted_at=at, waited_ms=1000, customer_id=customer_id))
 
 
 def assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, Any]:
@@ -111,6 +124,18 @@ class SelfService:
         """A bearer token for `roles` (and a customer id, for customer tokens)."""
         token = self.authenticator.mint("tester", set(roles), customer_id=customer_id)
         return {"Authorization": f"Bearer {token}"}
+
+    def agent(self, agent_id: str) -> dict[str, str]:
+        """The bearer token of an agent (the token's subject is the agent id, as in routing)."""
+        token = self.authenticator.mint(agent_id, {Role.AGENT})
+        return {"Authorization": f"Bearer {token}"}
+
+    async def handled_by(self, agent_id: str, customer_id: str, contact_id: str) -> None:
+        """Routing queues a contact of the customer and the agent accepts it."""
+        before = self.consumer.handled + self.consumer.duplicates
+        await self.deliver(contact_queued(contact_id, customer_id))
+        await self.deliver(contact_accepted(contact_id, agent_id, at=self.clock.now))
+        await self.wait_consumed(before + 2)
 
     def admin(self) -> dict[str, str]:
         """An admin's bearer token."""

@@ -168,6 +168,7 @@ async def test_login_and_logout_are_self_service_actions_without_personal_data(
 
 async def test_staff_reads_are_audited_with_who_and_what(selfservice: SelfService) -> None:
     customer = await selfservice.register()
+    await selfservice.handled_by("tester", customer["id"], "01CONTACT00000000000000001")
     await selfservice.client.get(f"/customers/{customer['id']}",
                                  headers=selfservice.headers(Role.AGENT))
 

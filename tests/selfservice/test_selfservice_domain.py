@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from ringway.selfservice import domain
+from ringway.selfservice.domain import access
 from ringway.shared.web.auth import Principal, Role
 
 
@@ -91,3 +94,20 @@ def test_blank_search_text_means_no_filter() -> None:
     assert domain.search_text(None) is None
     assert domain.search_text("   ") is None
     assert domain.search_text(" Reset ") == "Reset"
+
+
+@pytest.mark.parametrize(("caller", "limited"), [
+    (principal(Role.AGENT), True),
+    (principal(Role.AGENT, Role.SUPERVISOR), False),
+    (principal(Role.AGENT, Role.ADMIN), False),
+    (principal(Role.SUPERVISOR), False),
+    (principal(Role.CUSTOMER, customer_id="c1"), False),
+])
+def test_only_plain_agents_are_limited_to_customers_of_their_contacts(
+        caller: Principal, limited: bool) -> None:
+    assert access.limited_to_handled_contacts(caller) is limited
+
+
+def test_an_agents_access_ends_a_grace_after_the_contact_left_it() -> None:
+    ended = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    assert access.access_ends(ended) == datetime(2026, 11, 23, 9, 15, tzinfo=UTC)

@@ -28,6 +28,7 @@ async def test_a_support_request_is_stored_and_announced_without_its_text(
                            "reason": "billing", "language": "en",
                            "opened_at": "2026-11-23T09:00:00Z"}
     assert "charged twice" not in opened.model_dump_json()
+    await selfservice.handled_by("tester", ana, "01CONTACT00000000000000001")
     listed = await selfservice.client.get(f"/customers/{ana}/support-requests",
                                           headers=selfservice.headers(Role.AGENT))
     assert [r["message"] for r in listed.json()] == ["I was charged twice for November."]

@@ -10,8 +10,8 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ringway.selfservice import access_service
-from ringway.selfservice.domain.access import Clock, has_scope
+from ringway.selfservice import access_service, contact_access
+from ringway.selfservice.domain.access import Clock, has_scope, limited_to_handled_contacts
 from ringway.selfservice.domain.cards import card_fields, contains_card_number
 from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.provider import PaymentProvider
@@ -54,8 +54,21 @@ Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
 Integration = Annotated[Principal, Depends(require(Role.INTEGRATION))]
 Customer = Annotated[Principal, Depends(require(Role.CUSTOMER))]
+Reader = Annotated[Principal, Depends(require(Role.CUSTOMER, Role.SUPERVISOR, Role.AGENT))]
+
+
+async def customer_reader(customer_id: str, principal: Reader,
+                          rt: Annotated[ServiceRuntime, Depends(current_runtime)],
+                          now: Annotated[datetime, Depends(current_time)]) -> Principal:
+    """A caller who may read this customer: agents only during a contact they handle."""
+    if limited_to_handled_contacts(principal):
+        await contact_access.ensure_agent_handles(rt.uow, agent_id=principal.subject,
+                                                  customer_id=customer_id, now=now)
+    return principal
+
+
 # Customers pass this check too; the service then limits them to their own id.
-CustomerReader = Annotated[Principal, Depends(require(Role.CUSTOMER, Role.SUPERVISOR, Role.AGENT))]
+CustomerReader = Annotated[Principal, Depends(customer_reader)]
 
 
 async def reject_card_data(request: Request) -> None:

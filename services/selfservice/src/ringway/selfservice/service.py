@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
@@ -135,3 +135,9 @@ async def record_contact(uow: UnitOfWork, event: ContactQueued) -> None:
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=[t.c.contact_id],
         set_={name: statement.excluded[name] for name in _PROJECTED}))
+
+
+async def set_contact_status(uow: UnitOfWork, contact_id: str, status: str) -> None:
+    """Move a contact of the history on (answered, completed, abandoned, closed)."""
+    t = tables.customer_contacts
+    await uow.session.execute(update(t).where(t.c.contact_id == contact_id).values(status=status))

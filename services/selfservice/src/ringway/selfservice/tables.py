@@ -49,6 +49,19 @@ customer_contacts = Table(
     Column("arrived_at", UtcDateTime(), nullable=False),
 )
 
+# Who handles which contact (from routing's events): agents read only those customers.
+contact_handlers = Table(
+    "contact_handlers",
+    metadata,
+    Column("contact_id", String(64), nullable=False),
+    Column("agent_id", String(100), nullable=False),
+    Column("customer_id", String(64), nullable=True),  # None: an anonymous contact
+    Column("since", UtcDateTime(), nullable=False),
+    Column("access_until", UtcDateTime(), nullable=True),  # None while the agent has it
+    PrimaryKeyConstraint("contact_id", "agent_id"),
+    Index("ix_contact_handlers_agent_customer", "agent_id", "customer_id"),
+)
+
 kb_articles = Table(
     "kb_articles",
     metadata,

@@ -15,7 +15,8 @@ T = TypeVar("T")
 
 MIN_PASSWORD_LENGTH = 10
 MAX_EMAIL_LENGTH = 254
-# Staff see every customer (admins pass every role check anyway).
+# Staff may read customers: agents only those of contacts they handle (checked against
+# the projection of routing's events before the use case runs; see contact_access.py).
 STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})
 CONTACT_QUEUED = "queued"
 
@@ -113,7 +114,7 @@ def _check(errors: dict[str, str], field: str, rule: Callable[..., T], *args: st
 
 
 def may_read_customer(principal: Principal, customer_id: str) -> bool:
-    """Staff may read any customer; a customer only itself."""
+    """Staff may read customers (agents further limited by contact); a customer only itself."""
     if principal.roles & STAFF:
         return True
     return Role.CUSTOMER in principal.roles and principal.customer_id == customer_id

@@ -22,6 +22,8 @@ SCOPES = frozenset({SCOPE_VISITS_COMPLETE, SCOPE_CATALOGUE_WRITE, SCOPE_SLOTS_WR
                     SCOPE_BILLING_WRITE, SCOPE_ORDERS_WRITE})
 INTEGRATION_KEY_PREFIX = "ik_"
 REFRESH_TTL = timedelta(days=14)
+# An agent keeps reading the customer this long after the contact ends (notes, follow-up).
+AGENT_ACCESS_GRACE = timedelta(minutes=15)
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,17 @@ def integration_key_id(principal: Principal) -> str | None:
     if principal.subject.startswith(INTEGRATION_KEY_PREFIX):
         return principal.subject
     return None
+
+
+def limited_to_handled_contacts(principal: Principal) -> bool:
+    """Agents read only customers of contacts they handle; supervisors and admins read any.
+
+    Supervisors oversee every queue (monitoring, escalations, complaints), so they may read any
+    customer; each read is in the audit log, which is how their access is checked afterwards.
+    """
+    return Role.AGENT in principal.roles and not principal.roles & {Role.ADMIN, Role.SUPERVISOR}
+
+
+def access_ends(ended_at: datetime) -> datetime:
+    """When an agent's access to a customer ends, after the contact left the agent."""
+    return ended_at + AGENT_ACCESS_GRACE
