@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from metrics_harness import DAY, Metrics, at, queued
+from metrics_harness import Metrics, at, queued
 
 from ringway.metrics.domain.surveys import experience, survey_counts
 from ringway.shared.web.auth import Role
@@ -14,6 +15,13 @@ from ringway.shared.web.auth import Role
 
 async def answer(metrics: Metrics, role: Role = Role.INTEGRATION, **body: Any) -> Any:
     return await metrics.client.post("/surveys", json=body, headers=metrics.token(role))
+
+
+def around_now() -> dict[str, str]:
+    """A range holding today: answers are stamped with the time they arrive."""
+    now = datetime.now(UTC)
+    return {"start": (now - timedelta(days=1)).isoformat(),
+            "end": (now + timedelta(days=1)).isoformat()}
 
 
 async def counted(metrics: Metrics, handled: int) -> None:
@@ -41,11 +49,11 @@ async def test_answers_become_csat_and_nps_per_agent_and_queue(metrics: Metrics)
                           queue_id="sales", reason="billing")
     assert second.status_code == 201
     await counted(metrics, 3)
-    response = await metrics.get("/kpis/surveys", **DAY, group_by="agent_id")
+    response = await metrics.get("/kpis/surveys", **around_now(), group_by="agent_id")
     assert response.status_code == 200, response.text
     [a1] = response.json()["items"]
     assert (a1["group"], a1["csat"], a1["avg_csat"], a1["nps"]) == ("a1", 0.5, 3.5, 0.0)
-    by_queue = (await metrics.get("/kpis/surveys", **DAY)).json()["items"]
+    by_queue = (await metrics.get("/kpis/surveys", **around_now())).json()["items"]
     assert [(g["group"], g["csat_responses"]) for g in by_queue] == [("sales", 2)]
 
 

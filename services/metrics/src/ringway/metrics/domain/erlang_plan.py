@@ -21,7 +21,7 @@ def required_positions_c(load: Floats, aht_s: Floats, threshold_s: Floats,
                          max_occupancy: Floats) -> Ints:
     """Fewest M/M/n positions per cell meeting every target (inf / 1.0 = no ASA / occupancy cap)."""
     first = (np.floor(load) + 1).astype(np.int64)
-    blocking = _blocking_at(first, load)
+    blocking = blocking_at(first, load)
     answer = np.where(load == 0, 0, -1).astype(np.int64)
     agents, open_ = first.copy(), np.flatnonzero(load > 0)
     while open_.size:
@@ -39,17 +39,25 @@ def required_positions_c(load: Floats, aht_s: Floats, threshold_s: Floats,
     return answer
 
 
-def _blocking_at(agents: Ints, load: Floats) -> Floats:
+def blocking_at(agents: Ints, load: Floats) -> Floats:
     """B(agents_i, load_i) for every cell, by one shared climb of the recursion."""
     order = np.argsort(agents, kind="stable")
     tops, loads = agents[order], load[order]
     blocking = np.ones(agents.size)
-    start = 0
-    for n in range(1, int(tops[-1]) + 1 if tops.size else 1):
+    start, n, top = 0, 1, int(tops[-1]) if tops.size else 0
+    # A numpy step costs ~1 us whatever its width: once a few tall cells are left (one at
+    # 100,000 Erlangs), plain floats climb the rest faster, with the same arithmetic.
+    while n <= top and agents.size - start > 4:
         while tops[start] < n:
             start += 1
         b, a = blocking[start:], loads[start:]
         blocking[start:] = a * b / (n + a * b)
+        n += 1
+    for k in range(start, agents.size):
+        last, offered = float(blocking[k]), float(loads[k])
+        for m in range(n, int(tops[k]) + 1):
+            last = offered * last / (m + offered * last)
+        blocking[k] = last
     result = np.empty(agents.size)
     result[order] = blocking
     return result

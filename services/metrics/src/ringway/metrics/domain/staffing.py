@@ -13,13 +13,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+import numpy as np
+
 from ringway.metrics.domain.erlang import (
+    Floats,
     QueueFigures,
     erlang_a_figures,
     erlang_b,
     erlang_b_table,
     erlang_c_figures,
 )
+from ringway.metrics.domain.erlang_a_plan import CellsA, figures_a, required_positions_a
 
 MAX_POSITIONS = 10_000_000
 
@@ -201,7 +205,38 @@ def plan(workloads: Sequence[Workload], targets: Targets,
     """Requirement per interval, beside the agents actually logged in."""
     actual = list(logged_in) if logged_in is not None else [None] * len(workloads)
     _check(len(actual) == len(workloads), "one logged-in figure per interval")
-    return [PlanRow(required(w, targets), a) for w, a in zip(workloads, actual, strict=True)]
+    abandoning = [i for i, w in enumerate(workloads) if w.patience_s is not None]
+    solved = dict(zip(abandoning, _erlang_a_together([workloads[i] for i in abandoning],
+                                                     targets), strict=True))
+    return [PlanRow(solved[i] if i in solved else required(w, targets), a)
+            for i, (w, a) in enumerate(zip(workloads, actual, strict=True))]
+
+
+def _erlang_a_together(workloads: Sequence[Workload], targets: Targets) -> list[Requirement]:
+    """Erlang A requirements of many intervals in one vectorised search (same answers)."""
+    if not workloads:
+        return []
+    size = len(workloads)
+
+    def column(value: float | None, absent: float) -> Floats:
+        return np.full(size, absent if value is None else value)
+
+    cells = CellsA(np.array([w.load for w in workloads]), np.array([w.aht_s for w in workloads]),
+                   np.array([w.patience_s for w in workloads], dtype=np.float64),
+                   column(targets.threshold_s, 0.0), column(targets.service_level, 0.0),
+                   column(targets.asa_s, np.inf), column(targets.max_occupancy, 1.0),
+                   column(targets.max_abandon, 1.0))
+    try:
+        positions = required_positions_a(cells)
+    except ValueError as error:
+        raise InvalidStaffingInput(str(error)) from None
+    busy = np.flatnonzero(positions > 0)
+    figures = figures_a(positions[busy], cells.take(busy))
+    found = {int(i): QueueFigures(int(positions[i]), *(float(getattr(figures, f)[k]) for f in (
+        "p_wait", "service_level", "asa_s", "occupancy", "p_abandon"))) for k, i in enumerate(busy)}
+    idle = QueueFigures(0, 0.0, 1.0, 0.0, 0.0)
+    return [_requirement(Model.ERLANG_A, w.load, found.get(i, idle), targets)
+            for i, w in enumerate(workloads)]
 
 
 @dataclass(frozen=True)
