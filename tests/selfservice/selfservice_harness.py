@@ -15,7 +15,8 @@ import httpx
 from fastapi import FastAPI
 
 from ringway.selfservice.app import create_app
-from ringway.selfservice.provider import SimulatedProvider
+from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
+from ringway.selfservice.reconciler import PaymentReconciler
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.shared.bus.base import Delivery, EventBus, Record
 from ringway.shared.bus.inprocess import InProcessBus
@@ -152,6 +153,12 @@ class SelfService:
         provider: SimulatedProvider = self.app.state.selfservice.provider
         return provider
 
+    @property
+    def reconciler(self) -> PaymentReconciler:
+        """The app's payment reconciler."""
+        reconciler: PaymentReconciler = self.app.state.reconciler
+        return reconciler
+
     async def invoice(self, customer_id: str, amount_cents: int) -> dict[str, Any]:
         """Bill a customer as the billing integration; the invoice."""
         response = await self.client.post(
@@ -239,9 +246,10 @@ class SelfService:
 
 
 @asynccontextmanager
-async def running_selfservice(tmp_path: Path, database_url: str,
-                              bus: EventBus | None = None) -> AsyncIterator[SelfService]:
-    """A fresh self-service app on this database and a bus (default: its own in-process one)."""
+async def running_selfservice(tmp_path: Path, database_url: str, bus: EventBus | None = None, *,
+                              provider: PaymentProvider | None = None,
+                              reconcile_every_s: float = 30.0) -> AsyncIterator[SelfService]:
+    """A self-service app on this database and a bus (default: its own in-process one)."""
     bus = bus or InProcessBus()
     await bus.start()
     ensure = getattr(bus, "ensure_topics", None)
@@ -252,7 +260,8 @@ async def running_selfservice(tmp_path: Path, database_url: str,
                                    password_time_cost=1, payment_webhook_secret=WEBHOOK_SECRET)
     authenticator = Authenticator(SECRET)
     clock = FakeClock()
-    app = create_app(settings, bus, authenticator, clock=clock)
+    app = create_app(settings, bus, authenticator, clock=clock, provider=provider,
+                     reconcile_every_s=reconcile_every_s)
     harness = SelfService(app, bus, httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://selfservice"), authenticator,
         clock)

@@ -20,6 +20,7 @@ from ringway.selfservice.orders_api import router as orders_router
 from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.payments_api import router as payments_router
 from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
+from ringway.selfservice.reconciler import PaymentReconciler
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.selfservice.visits_api import router as visits_router
 from ringway.selfservice.webhooks_api import router as webhooks_router
@@ -33,7 +34,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Authenticator, *,
                owns_bus: bool = False, clock: Clock | None = None,
-               provider: PaymentProvider | None = None) -> FastAPI:
+               provider: PaymentProvider | None = None,
+               reconcile_every_s: float = 30.0) -> FastAPI:
     """Build the self-service app around a bus it may or may not own."""
     runtime = ServiceRuntime(settings, bus, outbox=tables.outbox, inbox=tables.inbox,
                              migrations=MIGRATIONS, owns_bus=owns_bus)
@@ -55,9 +57,15 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
     app.add_exception_handler(PoolTimeout, _overloaded)
     app.state.clock = clock or _utc_now
     # The simulated provider until a real one is configured: it never moves money.
+    provider = provider or SimulatedProvider()
     passwords = Passwords(memory_kib=settings.password_memory_kib,
                           time_cost=settings.password_time_cost)
-    app.state.selfservice = SelfServiceState(settings, provider or SimulatedProvider(), passwords)
+    app.state.selfservice = SelfServiceState(settings, provider, passwords)
+    app.state.reconciler = PaymentReconciler(runtime.uow, provider, app.state.clock,
+                                             timeout_s=settings.payment_timeout_s,
+                                             every_s=reconcile_every_s)
+    # With leader election, only the active instance reconciles (any would be safe).
+    runtime.on_leadership(app.state.reconciler.start, app.state.reconciler.stop)
     return app
 
 

@@ -82,16 +82,17 @@ async def pay(uow_factory: UnitOfWorkFactory, ctx: PaymentContext, *, principal:
         return await idempotency.replay(uow_factory, fingerprint=fingerprint,
                                         wait_s=ctx.timeout_s + 5, **ident)
     try:
-        payment = await _reserve(uow_factory, customer_id, body, ctx.currency, now)
+        payment = await _reserve(uow_factory, customer_id, body, ctx.currency, key, now)
     except Exception:
         await idempotency.release(uow_factory, **ident)
         raise
     result = await _charge(ctx, payment, body.payment_method_token)
-    return await _settle(uow_factory, principal, payment, result, key, now)
+    async with uow_factory() as uow:
+        return await settle(uow, principal, payment, result, key, now)
 
 
 async def _reserve(uow_factory: UnitOfWorkFactory, customer_id: str, body: PaymentCreate,
-                   currency: str, now: datetime) -> PaymentRead:
+                   currency: str, key: str, now: datetime) -> PaymentRead:
     async with uow_factory() as uow:
         # Under the customer's lock, pending payments count as paid: no double payment.
         await ownership.lock_customer(uow, customer_id)
@@ -99,7 +100,8 @@ async def _reserve(uow_factory: UnitOfWorkFactory, customer_id: str, body: Payme
         payment = PaymentRead(id=str(ULID()), customer_id=customer_id,
                               invoice_id=body.invoice_id, amount_cents=amount,
                               currency=currency, status=PaymentStatus.PENDING, created_at=now)
-        await uow.session.execute(insert(tables.payments).values(**payment.model_dump()))
+        await uow.session.execute(insert(tables.payments).values(
+            idempotency_key=key, **payment.model_dump()))
     return payment
 
 
@@ -143,24 +145,27 @@ async def _charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> Char
         return ChargeResult(PaymentStatus.TIMED_OUT)
 
 
-async def _settle(uow_factory: UnitOfWorkFactory, principal: Principal, payment: PaymentRead,
-                  result: ChargeResult, key: str, now: datetime) -> StoredResponse:
+async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
+                 result: ChargeResult, key: str | None, now: datetime) -> StoredResponse:
+    """Record a pending payment's outcome once: ledger, invoice, key's answer, audit, event."""
     decided = payment.model_copy(update={"status": result.status, "decided_at": now,
                                          "decline_code": result.decline_code})
     response = _response(decided)
-    async with uow_factory() as uow:
-        await ownership.lock_customer(uow, payment.customer_id)
-        await record_outcome(uow, payment.id, result, now)
-        if result.status is PaymentStatus.APPROVED:
-            await book(uow, payment.customer_id, payment.id, payment.invoice_id,
-                       payment.amount_cents, now)
+    await ownership.lock_customer(uow, payment.customer_id)
+    # Conditional on `pending`: a second settler (reconciler, callback) changes nothing.
+    if not await record_outcome(uow, payment.id, result, now):
+        return response
+    if result.status is PaymentStatus.APPROVED:
+        await book(uow, payment.customer_id, payment.id, payment.invoice_id,
+                   payment.amount_cents, now)
+    if key is not None:
         await idempotency.store(uow, customer_id=payment.customer_id, key=key,
                                 response=response)
-        await audit.record(uow, principal, action="pay", resource="payment",
-                           resource_id=payment.id, customer_id=payment.customer_id, at=now)
-        uow.publish(SelfServiceActionCompleted(
-            customer_id=payment.customer_id, session_id=principal.subject, action="payment",
-            outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))
+    await audit.record(uow, principal, action="pay", resource="payment",
+                       resource_id=payment.id, customer_id=payment.customer_id, at=now)
+    uow.publish(SelfServiceActionCompleted(
+        customer_id=payment.customer_id, session_id=principal.subject, action="payment",
+        outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))
     return response
 
 

@@ -20,6 +20,10 @@ class PaymentProvider(Protocol):
         """Charge once per payment id."""
         ...
 
+    async def outcome(self, *, payment_id: str) -> ChargeResult | None:
+        """What became of the charge with this id; None when the provider never received it."""
+        ...
+
 
 class SimulatedProvider:
     """Decides by token: `pm_decline…` declines, `pm_timeout…` never answers, else approves."""
@@ -40,6 +44,10 @@ class SimulatedProvider:
         result = _decide(payment_id, method_token)
         self.charges.setdefault(payment_id, result)
         return self.charges[payment_id]
+
+    async def outcome(self, *, payment_id: str) -> ChargeResult | None:
+        """The recorded answer for a payment id, if a charge with it ever arrived."""
+        return self.charges.get(payment_id)
 
     @property
     def approved(self) -> int:

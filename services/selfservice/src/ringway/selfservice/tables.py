@@ -168,6 +168,10 @@ payments = Table(
     Column("decline_code", String(50), nullable=True),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("decided_at", UtcDateTime(), nullable=True),
+    # Added in 0010: the request's key, so a reconciled payment answers its retries.
+    Column("idempotency_key", String(100), nullable=True),
+    # The reconciler's scan: payments whose fate is open, oldest first.
+    Index("ix_payments_status_created", "status", "created_at"),
 )
 
 # The balance is the sum of a customer's entries: invoices add, approved payments subtract.

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -55,3 +56,20 @@ def fingerprint(scope: str, body: object) -> str:
     """A stable digest of what was asked, to tell a true retry from a reused key."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(f"{scope}\n{canonical}".encode()).hexdigest()
+
+
+# A live request gives up on the provider after its timeout and records `timed_out`; a payment
+# still `pending` this long after that was left by a process that died mid-payment.
+RECONCILE_MARGIN = timedelta(seconds=60)
+# Timed-out payments are asked about again for this long (a late approval took the money).
+RECHECK_TIMED_OUT = timedelta(days=1)
+
+
+def orphaned_before(now: datetime, timeout_s: float) -> datetime:
+    """Pending payments created before this were abandoned by a crash, not still running."""
+    return now - timedelta(seconds=timeout_s) - RECONCILE_MARGIN
+
+
+def reconciled(found: ChargeResult | None) -> ChargeResult:
+    """The outcome to record for a payment the provider knows (or never saw: open, not booked)."""
+    return found if found is not None else ChargeResult(PaymentStatus.TIMED_OUT)

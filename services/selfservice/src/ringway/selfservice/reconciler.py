@@ -1,0 +1,140 @@
+"""Payments a crash left open: ask the provider what became of each and settle it once.
+
+A process can die after the provider charged and before the outcome was recorded. The
+payment then stays `pending` (its amount blocked, its Idempotency-Key unanswered). The
+reconciler asks the provider by the payment id (the provider's idempotency reference) and
+settles exactly as the request would have: conditional on the payment still being open, under
+the customer's lock, so a second reconciler or a provider callback changes nothing. Payments
+that timed out are asked about again for a day, since the provider may have approved them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from ringway.selfservice import tables
+from ringway.selfservice.domain import payments
+from ringway.selfservice.domain.access import Clock
+from ringway.selfservice.domain.payments import PaymentStatus
+from ringway.selfservice.payments_schemas import PaymentRead
+from ringway.selfservice.payments_service import book, record_outcome, settle
+from ringway.selfservice.provider import PaymentProvider, ProviderTimeout
+from ringway.shared.db.uow import UnitOfWorkFactory
+from ringway.shared.web.auth import Principal
+
+log = logging.getLogger(__name__)
+RECONCILER = Principal("payment-reconciler", frozenset())
+BATCH = 100
+
+
+@dataclass
+class Reconciled:
+    """What one pass did."""
+
+    settled: int = 0
+    still_open: int = 0
+    keys_released: int = 0
+
+
+class PaymentReconciler:
+    """Settles orphaned and timed-out payments from the provider's records."""
+
+    def __init__(self, uow_factory: UnitOfWorkFactory, provider: PaymentProvider, clock: Clock,
+                 *, timeout_s: float, every_s: float = 30.0) -> None:
+        self.uow = uow_factory
+        self.provider = provider
+        self.clock = clock
+        self.timeout_s = timeout_s
+        self.every_s = every_s
+        self._task: asyncio.Task[None] | None = None
+
+    async def run_once(self) -> Reconciled:
+        """One pass over open payments and abandoned key claims."""
+        now = self.clock()
+        done = Reconciled()
+        for payment, key in await self._open_payments(now):
+            if await self._reconcile(payment, key, now):
+                done.settled += 1
+            else:
+                done.still_open += 1
+        done.keys_released = await self._release_orphaned_keys(now)
+        return done
+
+    async def _open_payments(self, now: datetime) -> list[tuple[PaymentRead, str | None]]:
+        p = tables.payments
+        # Orphans first: their amount is blocked and their key unanswered.
+        orphaned = (p.c.status == PaymentStatus.PENDING) & (
+            p.c.created_at < payments.orphaned_before(now, self.timeout_s))
+        timed_out = (p.c.status == PaymentStatus.TIMED_OUT) & (
+            p.c.created_at > now - payments.RECHECK_TIMED_OUT)
+        found: list[tuple[PaymentRead, str | None]] = []
+        async with self.uow() as uow:
+            for which in (orphaned, timed_out):
+                rows = (await uow.session.execute(
+                    select(p).where(which).order_by(p.c.created_at).limit(BATCH))).mappings()
+                found += [(PaymentRead.model_validate(dict(r)), r["idempotency_key"])
+                          for r in rows]
+        return found
+
+    async def _reconcile(self, payment: PaymentRead, key: str | None, now: datetime) -> bool:
+        try:
+            found = await asyncio.wait_for(self.provider.outcome(payment_id=payment.id),
+                                           timeout=self.timeout_s)
+        except (TimeoutError, ProviderTimeout):
+            return False  # asked again next pass
+        result = payments.reconciled(found)
+        async with self.uow() as uow:
+            if payment.status == PaymentStatus.PENDING:
+                await settle(uow, RECONCILER, payment, result, key, now)
+                return True
+            if found is None or found.status is not PaymentStatus.APPROVED:
+                return False
+            # Timed out, yet the provider took the money: book it (once, by the condition).
+            if await record_outcome(uow, payment.id, found, now,
+                                    only_from=(PaymentStatus.TIMED_OUT,)):
+                await book(uow, payment.customer_id, payment.id, payment.invoice_id,
+                           payment.amount_cents, now)
+            return True
+
+    async def _release_orphaned_keys(self, now: datetime) -> int:
+        # A claim whose process died before its payment row existed: nothing was charged, so
+        # the key is freed and a retry runs afresh instead of waiting forever.
+        k, p = tables.idempotency_keys, tables.payments
+        with_payment = select(p.c.id).where(p.c.customer_id == k.c.customer_id,
+                                            p.c.idempotency_key == k.c.key)
+        async with self.uow() as uow:
+            result = await uow.session.execute(delete(k).where(
+                k.c.status_code.is_(None),
+                k.c.created_at < payments.orphaned_before(now, self.timeout_s),
+                ~with_payment.exists()))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def start(self) -> None:
+        """Reconcile every `every_s` seconds in the background."""
+        self._task = asyncio.create_task(self._loop(), name="payment-reconciler")
+
+    async def stop(self) -> None:
+        """Stop the background loop."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.every_s)
+            try:
+                done = await self.run_once()
+            except Exception:
+                log.exception("payment reconciliation failed; retrying next pass")
+                continue
+            if done.settled or done.keys_released:
+                log.info("payments reconciled", extra={"settled": done.settled,
+                                                       "keys_released": done.keys_released})
