@@ -64,7 +64,7 @@ async def test_a_finished_contact_answers_409_with_its_final_state(routing: Rout
 
 
 async def test_malformed_payloads_are_422_problems(routing: Routing) -> None:
-    for body in ({"channel": "fax", "queue_id": "q"}, {"channel": "voice"},
+    for body in ({"channel": "fax", "queue_id": "q"}, {"channel": "voice", "queue_id": ""},
                  {"channel": "voice", "queue_id": "q", "priority": 101},
                  {"channel": "voice", "queue_id": "q", "extra": 1}):
         response = await routing.call("POST", "/contacts", role="integration", json=body)

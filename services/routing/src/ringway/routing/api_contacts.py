@@ -7,10 +7,18 @@ from typing import Any
 from fastapi import APIRouter, Response
 
 from ringway.routing import service
-from ringway.routing.deps import AgentOrSupervisor, Integration, RouterDep, Staff, acting_agent
+from ringway.routing.deps import (
+    AgentOrSupervisor,
+    Integration,
+    PolicyDep,
+    RouterDep,
+    Staff,
+    acting_agent,
+)
 from ringway.routing.schemas import (
     AgentAction,
     CallbackAccept,
+    ConsultStart,
     ContactComplete,
     ContactCreate,
     ContactRead,
@@ -26,10 +34,10 @@ CONFLICT: dict[int | str, dict[str, Any]] = {
 
 @router.post("", status_code=201, response_model=ContactRead,
              responses={200: {"description": "Same idempotency key: the existing contact"}})
-async def create_contact(body: ContactCreate, router: RouterDep, response: Response,
-                         _: Integration) -> ContactRead:
-    """Queue a contact of any channel."""
-    contact, created = await service.create_contact(router, body=body)
+async def create_contact(body: ContactCreate, router: RouterDep, policy: PolicyDep,
+                         response: Response, _: Integration) -> ContactRead:
+    """Queue a contact of any channel; with no queue, the routing rules choose one."""
+    contact, created = await service.create_contact(router, body=body, policy=policy)
     if not created:
         response.status_code = 200
     return contact
@@ -114,6 +122,33 @@ async def transfer(contact_id: str, body: ContactTransfer, router: RouterDep,
     return await service.act(router, contact_id, agent, lambda engine, who: engine.transfer(
         contact_id, who, queue_id=body.queue_id, to_agent_id=body.to_agent_id,
         wait_s=body.wait_s))
+
+
+@router.post("/{contact_id}/consult", response_model=ContactRead, responses=CONFLICT)
+async def consult(contact_id: str, body: ConsultStart, router: RouterDep,
+                  principal: AgentOrSupervisor) -> ContactRead:
+    """Warm transfer, step 1: consult a named agent, who must be free on the channel."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent, lambda engine, who: engine.consult(
+        contact_id, who, body.to_agent_id))
+
+
+@router.post("/{contact_id}/consult/complete", response_model=ContactRead, responses=CONFLICT)
+async def complete_consult(contact_id: str, body: AgentAction, router: RouterDep,
+                           principal: AgentOrSupervisor) -> ContactRead:
+    """Warm transfer, step 2: the consulted agent takes the contact (arrival time kept)."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent, lambda engine, who: engine.end_consult(
+        contact_id, who, complete=True))
+
+
+@router.post("/{contact_id}/consult/cancel", response_model=ContactRead, responses=CONFLICT)
+async def cancel_consult(contact_id: str, body: AgentAction, router: RouterDep,
+                         principal: AgentOrSupervisor) -> ContactRead:
+    """End the consult and keep the contact."""
+    agent = acting_agent(principal, body.agent_id)
+    return await service.act(router, contact_id, agent, lambda engine, who: engine.end_consult(
+        contact_id, who, complete=False))
 
 
 @router.post("/{contact_id}/abandon", response_model=ContactRead, responses=CONFLICT)

@@ -9,8 +9,11 @@ from fastapi import FastAPI
 
 from ringway.routing import tables
 from ringway.routing.api import agents_router, contacts_router, queues_router
+from ringway.routing.api_reasons import reasons_router, rules_router
+from ringway.routing.api_supervisor import supervisor_router
 from ringway.routing.consumers import handlers
 from ringway.routing.domain.model import Clock
+from ringway.routing.domain.reasons import RepeatPolicy
 from ringway.routing.router import Router
 from ringway.routing.settings import RoutingSettings
 from ringway.shared.bus.base import EventBus
@@ -29,6 +32,7 @@ class RoutingRuntime(ServiceRuntime):
                          migrations=MIGRATIONS, owns_bus=owns_bus)
         self.router = Router(self.uow, clock, max_missed_offers=settings.max_missed_offers,
                              tick_s=settings.tick_s)
+        self.repeat_policy = RepeatPolicy(settings.repeat_window_s, settings.repeat_boost)
         # The engine is rebuilt from the database whenever this instance becomes the active
         # one (at start, or on taking over from a failed leader), before consumers start.
         self.on_leadership(self.router.start, self.router.stop)
@@ -44,11 +48,14 @@ def create_app(settings: RoutingSettings, bus: EventBus, authenticator: Authenti
         title="Ringway routing",
         description="Skills-based ACD: agents, queues and contacts of every channel.",
         authenticator=authenticator,
-        routers=[queues_router, agents_router, contacts_router],
+        routers=[queues_router, agents_router, contacts_router, reasons_router, rules_router,
+                 supervisor_router],
         openapi_tags=[
             {"name": "queues", "description": "Queues: requirements, strategy, overflow."},
             {"name": "agents", "description": "Agent profiles, skills, sessions and states."},
             {"name": "contacts", "description": "Contacts of every channel, queued for agents."},
+            {"name": "reasons", "description": "Contact-reason taxonomy and routing rules."},
+            {"name": "supervisor", "description": "Live view of queues and agents."},
         ],
     )
     return app

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from ringway.routing.domain.reasons import RepeatPolicy
 from ringway.routing.router import Router
 from ringway.shared.web.auth import Principal, Role, require
 from ringway.shared.web.problems import ProblemError
@@ -18,6 +19,16 @@ def current_router(request: Request) -> Router:
 
 
 RouterDep = Annotated[Router, Depends(current_router)]
+
+
+def repeat_policy(request: Request) -> RepeatPolicy:
+    """How repeat contacts are recognized and boosted."""
+    policy: RepeatPolicy = request.app.state.runtime.repeat_policy
+    return policy
+
+
+PolicyDep = Annotated[RepeatPolicy, Depends(repeat_policy)]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 Supervisor = Annotated[Principal, Depends(require(Role.SUPERVISOR))]
 Staff = Annotated[Principal, Depends(require(Role.SUPERVISOR, Role.AGENT, Role.INTEGRATION))]
 Integration = Annotated[Principal, Depends(require(Role.INTEGRATION))]

@@ -65,7 +65,8 @@ def _(e: fx.Queued, ctx: Context) -> EventData:
     return ct.ContactQueued(contact_id=e.contact_id, queue_id=e.queue_id, channel=f.channel,
                             reason=f.reason, priority=f.priority, customer_id=f.customer_id,
                             language=f.language, arrived_at=f.arrived_at, direction=f.direction,
-                            campaign_id=f.campaign_id, attempt_id=f.attempt_id)
+                            campaign_id=f.campaign_id, attempt_id=f.attempt_id,
+                            category=f.category, repeat=f.repeat, rule_id=f.rule_id)
 
 
 @to_event.register
@@ -90,7 +91,8 @@ def _(e: fx.Accepted, ctx: Context) -> EventData:
     return ct.ContactAccepted(contact_id=e.contact_id, queue_id=ctx.queue_of(e.contact_id),
                               channel=f.channel, agent_id=e.agent_id, accepted_at=at(e.at),
                               waited_ms=ms(e.waited_s), customer_id=f.customer_id,
-                              reason=f.reason, direction=f.direction, attempt_id=f.attempt_id)
+                              reason=f.reason, direction=f.direction, attempt_id=f.attempt_id,
+                              category=f.category)
 
 
 @to_event.register
@@ -106,7 +108,7 @@ def _(e: fx.Transferred, ctx: Context) -> EventData:
     return ct.ContactTransferred(contact_id=e.contact_id, from_agent_id=e.from_agent_id,
                                  queue_id=e.queue_id, to_agent_id=e.to_agent_id,
                                  channel=f.channel, transferred_at=at(e.at),
-                                 arrived_at=f.arrived_at)
+                                 arrived_at=f.arrived_at, warm=e.warm)
 
 
 @to_event.register
@@ -136,7 +138,7 @@ def _(e: fx.Completed, ctx: Context) -> EventData:
         agent_id=e.agent_id, completed_at=at(e.at), disposition=e.disposition,
         resolved=e.resolved, talk_ms=ms(e.talk_s), hold_ms=ms(e.hold_s),
         wrap_up_ms=ms(e.wrap_up_s), customer_id=f.customer_id, reason=f.reason,
-        direction=f.direction, attempt_id=f.attempt_id)
+        direction=f.direction, attempt_id=f.attempt_id, category=f.category)
 
 
 @to_event.register
@@ -145,7 +147,7 @@ def _(e: fx.Abandoned, ctx: Context) -> EventData:
     return ct.ContactAbandoned(
         contact_id=e.contact_id, queue_id=ctx.queue_of(e.contact_id), channel=f.channel,
         abandoned_at=at(e.at), waited_ms=ms(e.waited_s), customer_id=f.customer_id,
-        reason=f.reason, direction=f.direction, attempt_id=f.attempt_id)
+        reason=f.reason, direction=f.direction, attempt_id=f.attempt_id, category=f.category)
 
 
 @to_event.register
@@ -154,7 +156,29 @@ def _(e: fx.Closed, ctx: Context) -> EventData:
     waited = ms(e.at - f.arrived_at.timestamp())
     return ct.ContactClosed(contact_id=e.contact_id, queue_id=e.queue_id, channel=f.channel,
                             reason=e.reason, closed_at=at(e.at), waited_ms=waited,
-                            customer_id=f.customer_id)
+                            customer_id=f.customer_id, outcome=e.outcome, target=e.target,
+                            contact_reason=f.reason)
+
+
+@to_event.register
+def _(e: fx.Rerouted, ctx: Context) -> EventData:
+    f = ctx.facts(e.contact_id)
+    return ct.ContactRerouted(contact_id=e.contact_id, from_queue_id=e.from_queue_id,
+                              queue_id=e.queue_id, channel=f.channel, cause=e.cause,
+                              rerouted_at=at(e.at), arrived_at=f.arrived_at)
+
+
+@to_event.register
+def _(e: fx.ConsultStarted, ctx: Context) -> EventData:
+    return ct.ContactConsultStarted(contact_id=e.contact_id, agent_id=e.agent_id,
+                                    consult_agent_id=e.consult_agent_id, started_at=at(e.at))
+
+
+@to_event.register
+def _(e: fx.ConsultEnded, ctx: Context) -> EventData:
+    return ct.ContactConsultEnded(contact_id=e.contact_id, agent_id=e.agent_id,
+                                  consult_agent_id=e.consult_agent_id, outcome=e.outcome,
+                                  ended_at=at(e.at))
 
 
 @to_event.register

@@ -34,6 +34,15 @@ Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
+def known_zone(value: str) -> str:
+    """The zone name, if the tz database knows it."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
 class WindowBody(BaseModel):
     """An opening window in local wall time."""
 
@@ -61,11 +70,65 @@ class HoursBody(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return known_zone(value)
+
+
+class ShiftWindow(BaseModel):
+    """A working window in local wall time; an end not after the start runs past midnight."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    start: time = Field(examples=["22:00"])
+    end: time = Field(examples=["06:00"])
+
+
+class ShiftBody(BaseModel):
+    """An agent's working hours in their own time zone; off shift they are offered nothing."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str = Field(examples=["America/New_York"])
+    weekly: dict[Weekday, list[ShiftWindow]] = Field(default_factory=dict)
+    days_off: list[date] = Field(default_factory=list, max_length=400,
+                                 description="Holidays and leave: no shift starts on these days.")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return known_zone(value)
+
+
+class OutcomeBody(BaseModel):
+    """What happens to a contact the queue cannot keep (full, waited too long, closed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["close", "overflow", "voicemail", "callback", "deflect"] = Field(
+        default="close", description="`overflow` moves it to `queue_id` (keeping its arrival "
+        "time); `voicemail` and `callback` end it with that offer; `deflect` sends the customer "
+        "to self-service at `target`.")
+    queue_id: str | None = Field(default=None, min_length=1, max_length=100)
+    target: str | None = Field(default=None, min_length=1, max_length=200,
+                               examples=["kb:returns"])
+
+    @model_validator(mode="after")
+    def _complete(self) -> "OutcomeBody":
+        if self.action == "overflow" and self.queue_id is None:
+            raise ValueError("an overflow outcome needs queue_id")
+        if self.action == "deflect" and self.target is None:
+            raise ValueError("a deflect outcome needs target")
+        return self
+
+
+class QueueOutcomes(BaseModel):
+    """The defined outcome per cause; unset causes close the contact with the cause."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full: OutcomeBody | None = Field(default=None, description="`max_size` reached.")
+    max_wait: OutcomeBody | None = Field(default=None, description="`max_wait_s` passed.")
+    closed: OutcomeBody | None = Field(default=None, description="Outside business hours or "
+                                       "on a holiday.")
 
 
 class QueueConfig(BaseModel):
@@ -93,6 +156,7 @@ class QueueConfig(BaseModel):
     hours: HoursBody | None = Field(default=None, description="None: always open.")
     service_level_s: float = Field(default=20.0, gt=0)
     service_level_target: float = Field(default=0.8, gt=0, le=1)
+    outcomes: QueueOutcomes = Field(default_factory=QueueOutcomes)
 
 
 class QueueRead(BaseModel):
@@ -120,6 +184,7 @@ class AgentCreate(BaseModel):
     queues: list[str] = Field(default_factory=list, max_length=200, examples=[["support-en"]])
     voice_exclusive: bool = Field(default=True, description="A voice contact blocks the rest.")
     blended: bool = Field(default=False, description="May take outbound work.")
+    shift: ShiftBody | None = Field(default=None, description="None: no shift limits.")
 
 
 class AgentUpdate(BaseModel):
@@ -134,6 +199,7 @@ class AgentUpdate(BaseModel):
     queues: list[str] | None = Field(default=None, max_length=200)
     voice_exclusive: bool | None = None
     blended: bool | None = None
+    shift: ShiftBody | None = None
 
 
 class AgentRead(BaseModel):
@@ -151,6 +217,7 @@ class AgentRead(BaseModel):
     blended: bool = False
     reason: str | None = None
     state_changed_at: datetime | None = None
+    shift: ShiftBody | None = None
 
 
 class AgentStateChange(BaseModel):
@@ -169,8 +236,11 @@ class ContactCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     channel: Channel
-    queue_id: str = Field(min_length=1, max_length=100, examples=["support-en"])
-    reason: str | None = Field(default=None, max_length=100, examples=["billing"])
+    queue_id: str | None = Field(default=None, min_length=1, max_length=100,
+                                 examples=["support-en"],
+                                 description="None: the routing rules choose from the reason, "
+                                 "channel, language and attributes.")
+    reason: str | None = Field(default=None, min_length=1, max_length=100, examples=["billing"])
     priority: int = Field(default=0, ge=0, le=100)
     customer_id: str | None = Field(default=None, max_length=64)
     language: str | None = Field(default=None, max_length=16, examples=["en"])
@@ -201,6 +271,15 @@ class ContactRead(BaseModel):
     disposition: str | None = None
     resolved: bool | None = None
     end_reason: str | None = None
+    category: str | None = Field(default=None, description="The reason's category.")
+    rule_id: str | None = Field(default=None, description="The routing rule that chose the "
+                                "queue, if one did.")
+    repeat: bool = Field(default=False, description="The customer contacted again within the "
+                         "repeat window (priority boosted).")
+    consult_agent_id: str | None = Field(default=None, description="Warm transfer: the agent "
+                                         "being consulted.")
+    outcome: str | None = Field(default=None, description="Queue outcome that ended or moved it.")
+    outcome_target: str | None = None
 
 
 class AgentAction(BaseModel):
@@ -225,6 +304,12 @@ class ContactTransfer(AgentAction):
     to_agent_id: str | None = Field(default=None, max_length=26)
     wait_s: float = Field(default=30.0, gt=0, le=3600,
                           description="How long the named agent is waited for.")
+
+
+class ConsultStart(AgentAction):
+    """Warm transfer: the agent to consult."""
+
+    to_agent_id: str = Field(min_length=1, max_length=26)
 
 
 class CallbackAccept(BaseModel):

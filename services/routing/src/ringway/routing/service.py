@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from ulid import ULID
 
-from ringway.routing import domain, store, tables
+from ringway.routing import domain, reasons, store, tables
 from ringway.routing.domain import InvalidTransition, RoutingEngine, UnknownEntity
 from ringway.routing.domain import effects as fx
+from ringway.routing.domain.reasons import RepeatPolicy
 from ringway.routing.errors import mapped, problem
 from ringway.routing.router import Router, facts_of
 from ringway.routing.schemas import ContactCreate, ContactRead
@@ -26,18 +26,26 @@ from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.problems import Conflict, NotFound
 
 Act = Callable[[RoutingEngine, str], list[fx.Effect]]
+CALLBACK_OFFER = "callback_offer"
+"""The outcome of a contact a queue closed with a callback offer the customer may take."""
 
 
-async def create_contact(router: Router, *, body: ContactCreate) -> tuple[ContactRead, bool]:
-    """Queue a new contact; the same idempotency key returns the first one (created=False)."""
+async def create_contact(router: Router, *, body: ContactCreate,
+                         policy: RepeatPolicy) -> tuple[ContactRead, bool]:
+    """Queue a new contact; the same idempotency key returns the first one (created=False).
+
+    With no queue given, the routing rules choose it from the reason, channel, language and
+    attributes; a customer's repeat contact within the policy's window gets a priority boost.
+    """
     if body.idempotency_key:
         existing = await _contact_by_key(router, body.idempotency_key)
         if existing is not None:
             return existing, False
-    await ensure_queue(router, body.queue_id)
+    routed = await reasons.route(router, body, policy)
+    await ensure_queue(router, routed.queue_id)
     contact_id = str(ULID())
     try:
-        await mapped(lambda: _queue_contact(router, contact_id, body))
+        await mapped(lambda: _queue_contact(router, contact_id, body, routed))
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its contact.
         existing = await _contact_by_key(router, body.idempotency_key or "")
@@ -47,18 +55,20 @@ async def create_contact(router: Router, *, body: ContactCreate) -> tuple[Contac
     return await get_contact(router, contact_id=contact_id), True
 
 
-async def _queue_contact(router: Router, contact_id: str, body: ContactCreate) -> None:
+async def _queue_contact(router: Router, contact_id: str, body: ContactCreate,
+                         routed: reasons.Routed) -> None:
     row: dict[str, Any] = {}
 
     async def prepare(uow: UnitOfWork) -> None:
-        row.update(await _insert_contact(uow, contact_id, body))
+        row.update(await _insert_contact(uow, contact_id, body, routed, router.clock()))
         router.facts[contact_id] = facts_of(row)
 
-    spec = domain.ContactSpec(contact_id, body.queue_id, body.channel, priority=body.priority,
+    spec = domain.ContactSpec(contact_id, routed.queue_id, body.channel,
+                              priority=routed.priority,
                               preferred_agent_id=body.preferred_agent_id,
                               preferred_wait_s=body.preferred_wait_s)
     try:
-        closed = router.closed_reason(body.queue_id)
+        closed = router.closed_reason(routed.queue_id)
         await router.run(lambda engine: engine.add_contact(spec, closed=closed), prepare)
     except Exception:
         router.facts.pop(contact_id, None)
@@ -66,19 +76,20 @@ async def _queue_contact(router: Router, contact_id: str, body: ContactCreate) -
 
 
 async def _insert_contact(uow: UnitOfWork, contact_id: str, body: ContactCreate,
-                          ) -> dict[str, Any]:
+                          routed: reasons.Routed, now: float) -> dict[str, Any]:
     profile_language = None
     if body.customer_id:
         profile_language = await uow.session.scalar(
             select(tables.customer_profiles.c.language)
             .where(tables.customer_profiles.c.customer_id == body.customer_id))
     row = {"id": contact_id, "idempotency_key": body.idempotency_key,
-           "channel": body.channel.value, "queue_id": body.queue_id, "reason": body.reason,
-           "priority": body.priority, "customer_id": body.customer_id,
+           "channel": body.channel.value, "queue_id": routed.queue_id, "reason": body.reason,
+           "priority": routed.priority, "customer_id": body.customer_id,
            "language": domain.contact_language(body.language, profile_language),
-           "status": "queued", "arrived_at": datetime.now(UTC),
+           "status": "queued", "arrived_at": store.to_dt(now),
            "direction": Direction.INBOUND.value, "campaign_id": None, "attempt_id": None,
-           "attributes": body.attributes}
+           "attributes": body.attributes, "category": routed.category,
+           "rule_id": routed.rule_id, "repeat": routed.repeat}
     await uow.session.execute(insert(tables.contacts).values(**row))
     return row
 
@@ -102,7 +113,9 @@ async def get_contact(router: Router, *, contact_id: str) -> ContactRead:
     row = await _contact_row(router, contact_id)
     if row is None:
         raise NotFound("contact", contact_id)
-    read = ContactRead.model_validate({**row, "direction": row["direction"] or "inbound"})
+    read = ContactRead.model_validate({**row, "direction": row["direction"] or "inbound",
+                                       "repeat": bool(row["repeat"])})
+    read.callback_offered = row["outcome"] == CALLBACK_OFFER
     if contact_id in router.engine.contacts and row["status"] in ("queued", "offered"):
         read.position = router.engine.position(contact_id)
         read.estimated_wait_s = router.engine.estimated_wait(contact_id)
@@ -134,18 +147,37 @@ def _actor(engine: RoutingEngine, contact_id: str, agent_id: str | None) -> str:
 
 
 async def accept_callback(router: Router, *, contact_id: str, phone: str) -> ContactRead:
-    """The waiting customer takes a callback: the contact closes and the dialer is asked."""
+    """The customer takes a callback: `callback.requested` keeps their place for the dialer.
+
+    A waiting contact closes now; one the queue already closed with a callback offer is
+    marked taken, so a second request is a conflict.
+    """
     row = await _contact_row(router, contact_id)
     if row is None:
         raise NotFound("contact", contact_id)
 
-    async def prepare(uow: UnitOfWork) -> None:
+    def request(uow: UnitOfWork) -> None:
         uow.publish(CallbackRequested(
             callback_id=str(ULID()), customer_id=row["customer_id"], phone=phone,
             queue_id=row["queue_id"], reason=row["reason"],
             original_arrived_at=row["arrived_at"]))
 
-    await _closing(router, contact_id, row, prepare)
+    async def prepare(uow: UnitOfWork) -> None:
+        request(uow)
+
+    if row["outcome"] == CALLBACK_OFFER:
+        async with router.uow() as uow:
+            taken = await uow.session.execute(
+                update(tables.contacts).where(tables.contacts.c.id == contact_id,
+                                              tables.contacts.c.outcome == CALLBACK_OFFER)
+                .values(outcome="callback"))
+            if taken.rowcount == 1:  # type: ignore[attr-defined]
+                request(uow)
+        if taken.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict("the callback was already requested", code="invalid-transition",
+                           kind="contact", id=contact_id, state=row["status"])
+    else:
+        await _closing(router, contact_id, row, prepare)
     return await get_contact(router, contact_id=contact_id)
 
 

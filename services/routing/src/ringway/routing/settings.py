@@ -21,3 +21,8 @@ class RoutingSettings(ServiceSettings):
     support_queue_id: str = Field(
         default="support", min_length=1, max_length=100,
         description="Queue for written support requests from self-service.")
+    repeat_window_s: float = Field(
+        default=72 * 3600.0, ge=0, description="A customer's contact within this many seconds "
+        "of their previous one is a repeat contact.")
+    repeat_boost: int = Field(default=10, ge=0, le=100,
+                              description="Priority added to a repeat contact (0 = none).")

@@ -66,7 +66,8 @@ async def create_agent(router: Router, *, body: AgentCreate) -> AgentRead:
                      if body.capacity is not None else None),
         "queues": body.queues, "voice_exclusive": body.voice_exclusive, "blended": body.blended,
         "presence": "offline", "reason": None, "state_changed_at": now, "idle_since": now,
-        "missed_offers": 0}
+        "missed_offers": 0,
+        "shift": body.shift.model_dump(mode="json") if body.shift is not None else None}
     spec = store.agent_spec(row)
 
     async def prepare(uow: UnitOfWork) -> None:
@@ -149,4 +150,4 @@ def agent_read(row: dict[str, Any]) -> AgentRead:
         capacity=capacity, queues=row.get("queues") or [],
         voice_exclusive=row.get("voice_exclusive") is not False,
         blended=bool(row.get("blended")), reason=row.get("reason"),
-        state_changed_at=row.get("state_changed_at"))
+        state_changed_at=row.get("state_changed_at"), shift=row.get("shift"))

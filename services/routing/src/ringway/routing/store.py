@@ -20,9 +20,10 @@ from ringway.routing.domain import (
     Strategy,
 )
 from ringway.routing.domain.calendar import BusinessHours
-from ringway.routing.domain.model import DEFAULT_CAPACITY
+from ringway.routing.domain.model import DEFAULT_CAPACITY, Action, Outcome
 from ringway.routing.domain.records import AgentRecord, ContactRecord
-from ringway.routing.schemas import WEEKDAYS, QueueConfig, RequirementBody
+from ringway.routing.domain.shifts import Shift
+from ringway.routing.schemas import WEEKDAYS, QueueConfig, RequirementBody, ShiftBody
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
@@ -57,7 +58,25 @@ def queue_spec(queue_id: str, config: QueueConfig) -> QueueSpec:
                        for o in sorted(config.overflow, key=lambda o: o.after_s)),
         accept_timeout_s=config.accept_timeout_s, wrap_up_s=config.wrap_up_s,
         max_wait_s=config.max_wait_s, max_size=config.max_size,
-        response_limit_s=config.response_limit_s)
+        response_limit_s=config.response_limit_s, hours=business_hours(config),
+        outcomes=outcomes(config), service_level_s=config.service_level_s)
+
+
+def outcomes(config: QueueConfig) -> tuple[tuple[str, Outcome], ...]:
+    """The engine's outcome per cause from a queue's stored outcomes."""
+    causes = (("queue_full", config.outcomes.full), ("max_wait", config.outcomes.max_wait),
+              ("closed_hours", config.outcomes.closed))
+    return tuple((cause, Outcome(Action(body.action), body.queue_id, body.target))
+                 for cause, body in causes if body is not None)
+
+
+def shift(body: ShiftBody | None) -> Shift | None:
+    """The engine's shift from its stored form."""
+    if body is None:
+        return None
+    weekly = {WEEKDAYS.index(day): tuple((w.start, w.end) for w in windows)
+              for day, windows in body.weekly.items()}
+    return Shift(body.timezone, weekly, frozenset(body.days_off))
 
 
 def business_hours(config: QueueConfig) -> BusinessHours | None:
@@ -77,7 +96,8 @@ def agent_spec(row: Mapping[str, Any]) -> AgentSpec:
         capacity={Channel(k): int(v) for k, v in capacity.items()} if capacity is not None
         else dict(DEFAULT_CAPACITY),
         queues=frozenset(row["queues"] or ()),
-        voice_exclusive=row["voice_exclusive"] is not False, blended=bool(row["blended"]))
+        voice_exclusive=row["voice_exclusive"] is not False, blended=bool(row["blended"]),
+        shift=shift(ShiftBody.model_validate(row["shift"]) if row.get("shift") else None))
 
 
 def agent_values(agent: AgentRecord) -> dict[str, Any]:
@@ -100,7 +120,8 @@ def contact_values(contact: ContactRecord) -> dict[str, Any]:
         "declined": sorted(contact.declined), "deadline": to_dt(contact.deadline),
         "preferred_agent_id": contact.preferred_agent_id,
         "preferred_until": to_dt(contact.preferred_until), "transfers": contact.transfers,
-        "responded": contact.responded,
+        "responded": contact.responded, "consult_agent_id": contact.consult_agent_id,
+        "outcome": contact.outcome, "outcome_target": contact.outcome_target,
     }
 
 
@@ -122,6 +143,7 @@ def contact_record(row: Mapping[str, Any]) -> ContactRecord:
     contact.preferred_agent_id = row["preferred_agent_id"]
     contact.preferred_until = to_ts(row["preferred_until"])
     contact.transfers, contact.responded = row["transfers"] or 0, bool(row["responded"])
+    contact.consult_agent_id = row["consult_agent_id"]
     return contact
 
 

@@ -37,6 +37,8 @@ agents = Table(
     Column("state_changed_at", UtcDateTime(), nullable=True),
     Column("idle_since", UtcDateTime(), nullable=True),
     Column("missed_offers", Integer, nullable=True),
+    # Added in 0003: working hours in the agent's zone (off shift = never offered work).
+    Column("shift", JSON, nullable=True),
 )
 
 queues = Table(
@@ -88,7 +90,36 @@ contacts = Table(
     Column("end_reason", String(40), nullable=True),
     Column("disposition", String(100), nullable=True),
     Column("resolved", Boolean, nullable=True),
+    # Added in 0003: how routing chose the queue, warm-transfer consults, queue outcomes.
+    Column("category", String(100), nullable=True),
+    Column("rule_id", String(26), nullable=True),
+    Column("repeat", Boolean, nullable=True),
+    Column("consult_agent_id", String(26), nullable=True),
+    Column("outcome", String(40), nullable=True),
+    Column("outcome_target", String(200), nullable=True),
     Index("ix_contacts_status", "status"),
+)
+
+# The contact-reason taxonomy: category (pre-purchase, post-sale, ...) -> reason codes.
+contact_reasons = Table(
+    "contact_reasons",
+    metadata,
+    Column("code", String(100), primary_key=True),
+    Column("category", String(100), nullable=False),
+    Column("label", String(200), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Rules mapping reason/channel/language/attributes to a queue and priority (lowest first).
+routing_rules = Table(
+    "routing_rules",
+    metadata,
+    Column("id", String(26), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("config", JSON, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
 )
 
 # Projection of self-service customers: routing uses their language to pick queues.

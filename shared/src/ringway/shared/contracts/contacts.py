@@ -28,6 +28,11 @@ class ContactQueued(EventData):
     direction: Direction = Direction.INBOUND
     campaign_id: str | None = Field(default=None, description="Outbound: the dialer campaign.")
     attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
+    category: str | None = Field(default=None, description="The reason's category, e.g. "
+                                 "`post-sale`.")
+    repeat: bool = Field(default=False, description="The customer contacted again within the "
+                         "repeat window; the priority includes the repeat boost.")
+    rule_id: str | None = Field(default=None, description="The routing rule that chose the queue.")
 
 
 @event("contact.offered", topic=TOPIC, key="contact_id")
@@ -64,6 +69,8 @@ class ContactAccepted(EventData):
     reason: str | None = None
     direction: Direction = Direction.INBOUND
     attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
+    category: str | None = Field(default=None, description="The reason's category, e.g. "
+                                 "`post-sale`.")
 
 
 @event("contact.abandoned", topic=TOPIC, key="contact_id")
@@ -79,6 +86,8 @@ class ContactAbandoned(EventData):
     reason: str | None = None
     direction: Direction = Direction.INBOUND
     attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
+    category: str | None = Field(default=None, description="The reason's category, e.g. "
+                                 "`post-sale`.")
 
 
 @event("contact.completed", topic=TOPIC, key="contact_id")
@@ -99,6 +108,8 @@ class ContactCompleted(EventData):
     reason: str | None = None
     direction: Direction = Direction.INBOUND
     attempt_id: str | None = Field(default=None, description="Outbound: the dialer's attempt.")
+    category: str | None = Field(default=None, description="The reason's category, e.g. "
+                                 "`post-sale`.")
 
 
 @event("contact.offer_ended", topic=TOPIC, key="contact_id")
@@ -142,6 +153,7 @@ class ContactTransferred(EventData):
     channel: Channel
     transferred_at: datetime
     arrived_at: datetime = Field(description="Original arrival, kept for reporting.")
+    warm: bool = Field(default=False, description="Completed after a consult with the agent.")
 
 
 @event("contact.reassigned", topic=TOPIC, key="contact_id")
@@ -186,3 +198,44 @@ class ContactClosed(EventData):
     closed_at: datetime
     waited_ms: int = Field(default=0, ge=0)
     customer_id: str | None = None
+    outcome: str | None = Field(default=None, examples=["voicemail"],
+                                description="The queue's defined outcome: `closed`, `voicemail`, "
+                                "`callback_offer` or `deflected`.")
+    target: str | None = Field(default=None, examples=["kb:returns"],
+                               description="Deflection: where self-service takes over.")
+    contact_reason: str | None = Field(default=None, description="The contact's reason code.")
+
+
+@event("contact.rerouted", topic=TOPIC, key="contact_id")
+class ContactRerouted(EventData):
+    """A queue's outcome moved a contact to a backup queue (full, waited too long, closed)."""
+
+    contact_id: str
+    from_queue_id: str
+    queue_id: str
+    channel: Channel
+    cause: str = Field(examples=["max_wait"], description="`queue_full`, `max_wait`, "
+                       "`closed_hours`.")
+    rerouted_at: datetime
+    arrived_at: datetime = Field(description="Original arrival, kept for reporting.")
+
+
+@event("contact.consult_started", topic=TOPIC, key="contact_id")
+class ContactConsultStarted(EventData):
+    """Warm transfer: the handling agent consults another agent before handing over."""
+
+    contact_id: str
+    agent_id: str
+    consult_agent_id: str
+    started_at: datetime
+
+
+@event("contact.consult_ended", topic=TOPIC, key="contact_id")
+class ContactConsultEnded(EventData):
+    """The consult ended: `completed` hands the contact over, `cancelled` keeps it."""
+
+    contact_id: str
+    agent_id: str
+    consult_agent_id: str
+    outcome: str = Field(examples=["completed"], description="`completed` or `cancelled`.")
+    ended_at: datetime

@@ -31,6 +31,8 @@ from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
 Timer = tuple[float, int, str, str, int]
+OFF_SHIFT = "off_shift"
+"""The not-ready reason of a logged-in, ready agent outside their shift."""
 
 
 class EngineCore:
@@ -135,7 +137,7 @@ class EngineCore:
             return A_BUSY
         if WRAP_UP in statuses:
             return A_WRAP_UP
-        return A_AVAILABLE if agent.presence is P_READY else A_NOT_READY
+        return A_AVAILABLE if agent.presence is P_READY and agent.on_shift else A_NOT_READY
 
     def update_state(self, agent: AgentRecord) -> None:
         """Emit a state change when the derived state moved."""
@@ -143,7 +145,9 @@ class EngineCore:
         if state is agent.state:
             return
         now = self.clock()
-        reason = agent.reason if state is A_NOT_READY else None
+        reason = None
+        if state is A_NOT_READY:
+            reason = agent.reason or (OFF_SHIFT if not agent.on_shift else None)
         self.effects.append(fx.AgentChanged(agent.spec.id, agent.state, state, reason, now,
                                             agent.spec.queues, agent.spec.blended))
         agent.state, agent.state_since = state, now

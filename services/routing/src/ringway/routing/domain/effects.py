@@ -72,6 +72,39 @@ class Transferred:
     queue_id: str
     to_agent_id: str | None
     at: float
+    warm: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Rerouted:
+    """A queue's outcome moved a waiting contact to a backup queue."""
+
+    contact_id: str
+    from_queue_id: str
+    queue_id: str
+    cause: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultStarted:
+    """Warm transfer: the handling agent consults another agent."""
+
+    contact_id: str
+    agent_id: str
+    consult_agent_id: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConsultEnded:
+    """The consult ended: `completed` (handed over) or `cancelled` (kept)."""
+
+    contact_id: str
+    agent_id: str
+    consult_agent_id: str
+    outcome: str
+    at: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +169,8 @@ class Closed:
     queue_id: str
     at: float
     reason: str
+    outcome: str = "closed"
+    target: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,4 +187,5 @@ class AgentChanged:
 
 
 Effect = (Queued | Offered | OfferEnded | Accepted | Held | Transferred | Reassigned
-          | StepAdvanced | WrapUpStarted | Completed | Abandoned | Closed | AgentChanged)
+          | StepAdvanced | WrapUpStarted | Completed | Abandoned | Closed | AgentChanged
+          | Rerouted | ConsultStarted | ConsultEnded)

@@ -5,12 +5,11 @@ from __future__ import annotations
 import itertools
 
 from ringway.routing.domain import effects as fx
+from ringway.routing.domain.consults import ConsultCommands
 from ringway.routing.domain.errors import InvalidTransition
-from ringway.routing.domain.lifecycle import ContactCommands
 from ringway.routing.domain.model import (
     A_NOT_READY,
     ABANDONED,
-    CLOSED,
     HANDLING,
     OFFERED,
     P_NOT_READY,
@@ -29,7 +28,7 @@ from ringway.shared.contracts.agents import AgentState
 DEFAULT_HANDLE_S = 180.0
 
 
-class RoutingEngine(ContactCommands):
+class RoutingEngine(ConsultCommands):
     """Skills-based matching of contacts and agents, driven by commands and an injected clock."""
 
     # ---- configuration -------------------------------------------------------------------
@@ -78,8 +77,31 @@ class RoutingEngine(ContactCommands):
         agent.spec = spec
         for queue_id in spec.queues:
             self.serving.setdefault(queue_id, set()).add(spec.id)
+        self._arm_shift(agent)
         self._refile({spec.id})
+        self.update_state(agent)
         return self.take_effects()
+
+    # ---- shifts --------------------------------------------------------------------------
+
+    def _arm_shift(self, agent: AgentRecord) -> None:
+        """Judge the agent on or off shift now and wake up at the next shift boundary."""
+        shift, now = agent.spec.shift, self.clock()
+        agent.shift_epoch += 1
+        agent.on_shift = shift is None or shift.is_on(now)
+        if shift is not None:
+            self.schedule(shift.next_change(now), "shift", agent.spec.id, agent.shift_epoch)
+
+    def _shift_boundary(self, agent_id: str, token: int) -> None:
+        agent = self.agents.get(agent_id)
+        if agent is None or agent.shift_epoch != token:
+            return
+        was = agent.on_shift
+        self._arm_shift(agent)
+        if agent.on_shift is not was:
+            self.reindex(agent)
+            self.update_state(agent)
+            self.match_agent(agent)
 
     # ---- presence ------------------------------------------------------------------------
 
@@ -165,6 +187,9 @@ class RoutingEngine(ContactCommands):
         now = self.clock()
         while (timer := self.pop_due(now)) is not None:
             _, _, kind, ident, token = timer
+            if kind == "shift":
+                self._shift_boundary(ident, token)
+                continue
             contact = self.contacts.get(ident)
             if contact is not None:
                 self._fire(kind, contact, token)
@@ -176,7 +201,7 @@ class RoutingEngine(ContactCommands):
         elif kind == "step" and status in WAITING and contact.epoch == token:
             self._advance(contact)
         elif kind == "max_wait" and status in WAITING and contact.epoch == token:
-            self.end_waiting(contact, CLOSED, "max_wait")
+            self.settle(contact, self.queues[contact.queue_id], "max_wait")
         elif kind == "connect" and status in WAITING:
             self.end_waiting(contact, ABANDONED, "connect_limit")
         elif kind == "preferred" and contact.epoch == token and contact.preferred_agent_id:
@@ -187,7 +212,7 @@ class RoutingEngine(ContactCommands):
         elif kind == "wrap" and status is WRAP_UP and contact.offers == token:
             self.end_handling(contact, None, False, automatic=True)
         elif (kind == "respond" and status in HANDLING and contact.offers == token
-              and not contact.responded):
+              and not contact.responded and contact.consult_agent_id is None):
             self._reassign(contact)
 
     def _advance(self, contact: ContactRecord) -> None:
@@ -227,6 +252,7 @@ class RoutingEngine(ContactCommands):
         agent.idle_since, agent.missed = idle_since, missed
         for queue_id in spec.queues:
             self.serving.setdefault(queue_id, set()).add(spec.id)
+        self._arm_shift(agent)
 
     def restore_contact(self, contact: ContactRecord) -> None:
         """Load an unfinished contact as stored, with its timers (start-up)."""
@@ -240,8 +266,9 @@ class RoutingEngine(ContactCommands):
                 self.schedule(contact.deadline, "connect", contact.id, 0)
             if contact.preferred_until is not None:
                 self.schedule(contact.preferred_until, "preferred", contact.id, contact.epoch)
-        if contact.agent_id is not None and contact.agent_id in self.agents:
-            self.agents[contact.agent_id].take(contact.channel, contact.id)
+        for holder in (contact.agent_id, contact.consult_agent_id):
+            if holder is not None and holder in self.agents:
+                self.agents[holder].take(contact.channel, contact.id)
         self._restore_timers(contact, queue)
 
     def _restore_timers(self, contact: ContactRecord, queue: QueueSpec) -> None:

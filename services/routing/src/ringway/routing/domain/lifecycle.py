@@ -18,7 +18,6 @@ from ringway.routing.domain.model import (
     P_READY,
     WAITING,
     WRAP_UP,
-    ContactSpec,
     ContactStatus,
     QueueSpec,
 )
@@ -44,37 +43,6 @@ class ContactCommands(EngineCore):
             raise InvalidTransition("contact", contact.id, contact.status.value,
                                     f"cannot {action}: the contact is not held by {agent_id}")
 
-    def add_contact(self, spec: ContactSpec, *, closed: str | None = None) -> list[fx.Effect]:
-        """Queue a new contact and offer it at once if an agent is free."""
-        self.run_timers()
-        queue = self.queue(spec.queue_id)
-        if not queue.accepts(spec.channel):
-            raise InvalidRequest(f"queue {queue.id!r} does not take {spec.channel.value}")
-        now = self.clock()
-        contact = ContactRecord(spec.id, queue.id, spec.channel, priority=spec.priority,
-                                arrived_at=spec.arrived_at or now, enqueued_at=now,
-                                seq=next(self.seq))
-        self.contacts[contact.id] = contact
-        self.effects.append(fx.Queued(contact.id, queue.id, now))
-        full = queue.max_size is not None and self.waiting.get(queue.id, 0) >= queue.max_size
-        reason = closed or ("queue_full" if full else None)
-        if reason is not None:
-            self.finish(contact, CLOSED)
-            self.effects.append(fx.Closed(contact.id, queue.id, now, reason))
-            return self.take_effects()
-        self._admit(contact, spec, queue)
-        return self.take_effects()
-
-    def _admit(self, contact: ContactRecord, spec: ContactSpec, queue: QueueSpec) -> None:
-        self.waiting[queue.id] = self.waiting.get(queue.id, 0) + 1
-        if spec.connect_limit_s is not None:
-            contact.deadline = contact.arrived_at + spec.connect_limit_s
-            self.schedule(contact.deadline, "connect", contact.id, 0)
-        if spec.preferred_agent_id is not None and spec.preferred_wait_s > 0:
-            self._prefer(contact, spec.preferred_agent_id, spec.preferred_wait_s)
-        self.schedule_queue_timers(contact, queue)
-        self.enqueue(contact)
-
     def _prefer(self, contact: ContactRecord, agent_id: str, wait_s: float) -> None:
         contact.preferred_agent_id = agent_id
         contact.preferred_until = contact.enqueued_at + wait_s
@@ -88,6 +56,12 @@ class ContactCommands(EngineCore):
         if queue.max_wait_s is not None:
             self.schedule(contact.enqueued_at + queue.max_wait_s, "max_wait", contact.id,
                           contact.epoch)
+
+    def no_consult(self, contact: ContactRecord, action: str) -> None:
+        """Refuse an action while a warm-transfer consult is open on the contact."""
+        if contact.consult_agent_id is not None:
+            raise InvalidTransition("contact", contact.id, contact.status.value,
+                                    f"cannot {action} during a consult: complete or cancel it")
 
     def accept(self, contact_id: str, agent_id: str) -> list[fx.Effect]:
         """The agent takes the offered contact; an expired or someone else's offer is refused."""
@@ -173,6 +147,7 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, HANDLING, agent_id, "wrap up")
+        self.no_consult(contact, "wrap up")
         now = self.clock()
         self._end_hold(contact, now)
         contact.status, contact.wrap_started_at = WRAP_UP, now
@@ -191,6 +166,7 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, HANDLING | {WRAP_UP}, agent_id, "complete")
+        self.no_consult(contact, "complete")
         self.end_handling(contact, disposition, resolved, automatic=False)
         return self.take_effects()
 
@@ -230,6 +206,7 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, WAITING, None, "close")
+        contact.outcome = reason
         self.end_waiting(contact, CLOSED, reason)
         return self.take_effects()
 
@@ -247,7 +224,8 @@ class ContactCommands(EngineCore):
         if status is ABANDONED:
             self.effects.append(fx.Abandoned(contact.id, now, contact.waited(now), why))
         else:
-            self.effects.append(fx.Closed(contact.id, contact.queue_id, now, why))
+            self.effects.append(fx.Closed(contact.id, contact.queue_id, now, why,
+                                          contact.outcome or "closed", contact.outcome_target))
         if agent is not None:
             self.update_state(agent)
             self.match_agent(agent)
@@ -258,6 +236,7 @@ class ContactCommands(EngineCore):
         self.run_timers()
         contact = self.contact(contact_id)
         self._expect(contact, HANDLING, agent_id, "transfer")
+        self.no_consult(contact, "transfer")
         queue = self.queue(queue_id or contact.queue_id)
         if not queue.accepts(contact.channel):
             raise InvalidRequest(f"queue {queue.id!r} does not take {contact.channel.value}")

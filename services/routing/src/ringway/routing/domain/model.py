@@ -6,6 +6,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from ringway.routing.domain.calendar import BusinessHours
+from ringway.routing.domain.shifts import Shift
 from ringway.shared.contracts.agents import AgentState
 from ringway.shared.contracts.common import Channel
 
@@ -86,6 +88,25 @@ class OverflowStep:
     add_queues: tuple[str, ...] = ()
 
 
+class Action(StrEnum):
+    """What a queue does with a contact it cannot keep."""
+
+    CLOSE = "close"
+    OVERFLOW = "overflow"
+    VOICEMAIL = "voicemail"
+    CALLBACK = "callback"
+    DEFLECT = "deflect"
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A queue's defined outcome for one cause (`queue_full`, `max_wait`, `closed_hours`)."""
+
+    action: Action = Action.CLOSE
+    queue_id: str | None = None
+    target: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class QueueSpec:
     """A queue's routing configuration."""
@@ -101,6 +122,17 @@ class QueueSpec:
     max_wait_s: float | None = None
     max_size: int | None = None
     response_limit_s: float | None = None
+    hours: BusinessHours | None = None
+    outcomes: tuple[tuple[str, Outcome], ...] = ()
+    service_level_s: float = 20.0
+
+    def outcome_for(self, cause: str) -> Outcome:
+        """The defined outcome of a cause; closing the contact when none is defined."""
+        return next((o for c, o in self.outcomes if c == cause), Outcome())
+
+    def closed_at(self, ts: float) -> bool:
+        """Outside business hours or on a holiday."""
+        return self.hours is not None and not self.hours.is_open(ts)
 
     @property
     def steps(self) -> int:
@@ -135,6 +167,7 @@ class AgentSpec:
     queues: frozenset[str] = frozenset()
     voice_exclusive: bool = True
     blended: bool = False
+    shift: Shift | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,9 +32,9 @@ heap of each channel the agent may be filed in."""
 class AgentRecord:
     """An agent's routing state: presence, load per channel, the heaps it is in."""
 
-    __slots__ = ("contacts", "free", "idle_since", "last_offer", "load", "missed", "pools",
-                 "presence",
-                 "reason", "slots", "spec", "state", "state_since", "version", "waiting_for_me")
+    __slots__ = ("contacts", "free", "idle_since", "last_offer", "load", "missed", "on_shift",
+                 "pools", "presence", "reason", "shift_epoch", "slots", "spec", "state",
+                 "state_since", "version", "waiting_for_me")
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
         self.spec = spec
@@ -52,6 +52,8 @@ class AgentRecord:
         self.version = 0
         self.waiting_for_me: set[str] = set()
         self.free: tuple[Channel, ...] = ()
+        self.on_shift = True
+        self.shift_epoch = 0
 
     def invalidate(self) -> None:
         """Every heap entry of this agent becomes stale."""
@@ -70,7 +72,7 @@ class AgentRecord:
         return self.free
 
     def _can_take(self, channel: Channel) -> bool:
-        if self.presence is not P_READY:
+        if self.presence is not P_READY or not self.on_shift:
             return False
         if self.load.get(channel, 0) >= self.spec.capacity.get(channel, 0):
             return False
@@ -100,11 +102,11 @@ class AgentRecord:
 class ContactRecord:
     """A contact the engine is routing or an agent is handling."""
 
-    __slots__ = ("accepted_at", "agent_id", "arrived_at", "channel", "deadline",
-                 "declined", "enqueued_at", "epoch", "expires_at", "hold_s",
-                 "hold_started_at", "id", "offered_at", "offers", "preferred_agent_id",
-                 "preferred_until", "priority", "queue_id", "responded", "seq", "slot", "status",
-                 "step", "transfers", "version", "wrap_started_at")
+    __slots__ = ("accepted_at", "agent_id", "arrived_at", "channel", "consult_agent_id",
+                 "deadline", "declined", "enqueued_at", "epoch", "expires_at", "hold_s",
+                 "hold_started_at", "id", "offered_at", "offers", "outcome", "outcome_target",
+                 "preferred_agent_id", "preferred_until", "priority", "queue_id", "responded",
+                 "seq", "slot", "status", "step", "transfers", "version", "wrap_started_at")
 
     def __init__(self, id: str, queue_id: str, channel: Channel, *, priority: int,
                  arrived_at: float, enqueued_at: float, seq: int) -> None:
@@ -134,6 +136,9 @@ class ContactRecord:
         self.preferred_until: float | None = None
         self.transfers = 0
         self.responded = False
+        self.consult_agent_id: str | None = None
+        self.outcome: str | None = None
+        self.outcome_target: str | None = None
 
     def invalidate(self) -> None:
         """The contact's heap entry (if any) becomes stale."""

@@ -1,0 +1,103 @@
+"""The supervisor's live view: queues (depth, oldest wait, EWT, service level) and agents."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from ringway.routing import tables
+from ringway.routing.domain.engine import DEFAULT_HANDLE_S
+from ringway.routing.domain.model import P_OFFLINE, WAITING
+from ringway.routing.router import Router
+from ringway.routing.schemas_live import AgentLive, HeldContact, QueueLive
+from ringway.routing.store import to_dt
+from ringway.shared.web.problems import NotFound
+
+
+def _day_start(now: float) -> datetime:
+    """Midnight UTC of the current day: service level counts from there."""
+    return datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+async def queues_live(router: Router) -> list[QueueLive]:
+    """Every configured queue's live figures."""
+    engine, now = router.engine, router.clock()
+    oldest: dict[str, float] = {}
+    for contact in engine.contacts.values():
+        if contact.status in WAITING:
+            oldest[contact.queue_id] = max(oldest.get(contact.queue_id, 0.0),
+                                           contact.waited(now))
+    answered = await _answer_times(router, _day_start(now))
+    return [_queue_live(router, queue_id, oldest.get(queue_id), answered.get(queue_id, []))
+            for queue_id in sorted(router.configs)]
+
+
+def _queue_live(router: Router, queue_id: str, oldest: float | None,
+                outcomes: list[float | None]) -> QueueLive:
+    engine, config = router.engine, router.configs[queue_id]
+    waiting = engine.waiting.get(queue_id, 0)
+    staffed = [engine.agents[a] for a in engine.serving.get(queue_id, set())
+               if engine.agents[a].presence is not P_OFFLINE]
+    capacity = sum(max(a.spec.capacity.values(), default=0) for a in staffed)
+    handle = engine.handle_times.get(queue_id, DEFAULT_HANDLE_S)
+    ewt = (waiting + 1) * handle / capacity if capacity else None
+    within = sum(1 for w in outcomes if w is not None and w <= config.service_level_s)
+    return QueueLive(
+        id=queue_id, waiting=waiting, oldest_wait_s=oldest, ewt_s=ewt,
+        staffed_agents=len(staffed),
+        available_agents=sum(1 for a in staffed if a.free),
+        answered_today=sum(1 for w in outcomes if w is not None),
+        abandoned_today=sum(1 for w in outcomes if w is None),
+        service_level=within / len(outcomes) if outcomes else None,
+        service_level_target=config.service_level_target,
+        service_level_s=config.service_level_s, closed=engine.queues[queue_id].closed_at(
+            router.clock()))
+
+
+async def _answer_times(router: Router, since: datetime) -> dict[str, list[float | None]]:
+    """Per queue: the answer time of each contact offered today (None = abandoned)."""
+    c = tables.contacts
+    async with router.uow() as uow:
+        rows = (await uow.session.execute(
+            select(c.c.queue_id, c.c.arrived_at, c.c.accepted_at, c.c.status, c.c.end_reason)
+            .where(c.c.arrived_at >= since))).all()
+    found: dict[str, list[float | None]] = {}
+    for queue_id, arrived, accepted, status, end_reason in rows:
+        if accepted is not None:
+            found.setdefault(queue_id, []).append((accepted - arrived).total_seconds())
+        elif status == "abandoned" and end_reason == "customer":
+            found.setdefault(queue_id, []).append(None)
+    return found
+
+
+def agents_live(router: Router) -> list[AgentLive]:
+    """Every agent's live state and the contacts they hold."""
+    return [agent_live(router, agent_id) for agent_id in sorted(router.engine.agents)]
+
+
+def agent_live(router: Router, agent_id: str) -> AgentLive:
+    """One agent's live state, or 404."""
+    agent = router.engine.agents.get(agent_id)
+    if agent is None:
+        raise NotFound("agent", agent_id)
+    held: list[dict[str, Any]] = []
+    for contact_id in sorted(agent.contacts):
+        contact = router.engine.contacts.get(contact_id)
+        if contact is not None:
+            held.append({"id": contact.id, "queue_id": contact.queue_id,
+                         "channel": contact.channel, "status": contact.status.value,
+                         "consult": contact.consult_agent_id == agent_id})
+    return AgentLive(
+        id=agent_id, state=agent.state.value, reason=_reason(router, agent_id),
+        since=to_dt(agent.state_since) or datetime.now(UTC), on_shift=agent.on_shift,
+        load={c.value: n for c, n in agent.load.items() if n},
+        contacts=[HeldContact.model_validate(h) for h in held])
+
+
+def _reason(router: Router, agent_id: str) -> str | None:
+    agent = router.engine.agents[agent_id]
+    if agent.state.value != "not_ready":
+        return None
+    return agent.reason or (None if agent.on_shift else "off_shift")
