@@ -90,7 +90,7 @@ class Routing:
                         expect=200, json={"state": state, "reason": None if ready else "break"})
         return agent_id
 
-    async def contact(self, queue: str = "support", channel: str = "voice",
+    async def contact(self, queue: str | None = "support", channel: str = "voice",
                       **body: Any) -> dict[str, Any]:
         """Create a contact as an integration; return its JSON."""
         response = await self.call("POST", "/contacts", role="integration", expect=201,

@@ -13,6 +13,7 @@ from ringway.routing.domain.model import P_OFFLINE, WAITING
 from ringway.routing.router import Router
 from ringway.routing.schemas_live import AgentLive, HeldContact, QueueLive
 from ringway.routing.store import to_dt
+from ringway.shared.contracts.common import Channel
 from ringway.shared.web.problems import NotFound
 
 
@@ -25,27 +26,35 @@ async def queues_live(router: Router) -> list[QueueLive]:
     """Every configured queue's live figures."""
     engine, now = router.engine, router.clock()
     oldest: dict[str, float] = {}
+    by_channel: dict[tuple[str, Channel], int] = {}
     for contact in engine.contacts.values():
         if contact.status in WAITING:
             oldest[contact.queue_id] = max(oldest.get(contact.queue_id, 0.0),
                                            contact.waited(now))
+            key = (contact.queue_id, contact.channel)
+            by_channel[key] = by_channel.get(key, 0) + 1
     answered = await _answer_times(router, _day_start(now))
-    return [_queue_live(router, queue_id, oldest.get(queue_id), answered.get(queue_id, []))
-            for queue_id in sorted(router.configs)]
+    return [_queue_live(router, queue_id, oldest.get(queue_id), answered.get(queue_id, []),
+                        by_channel) for queue_id in sorted(router.configs)]
 
 
 def _queue_live(router: Router, queue_id: str, oldest: float | None,
-                outcomes: list[float | None]) -> QueueLive:
+                outcomes: list[float | None],
+                by_channel: dict[tuple[str, Channel], int]) -> QueueLive:
     engine, config = router.engine, router.configs[queue_id]
-    waiting = engine.waiting.get(queue_id, 0)
     staffed = [engine.agents[a] for a in engine.serving.get(queue_id, set())
                if engine.agents[a].presence is not P_OFFLINE]
-    capacity = sum(max(a.spec.capacity.values(), default=0) for a in staffed)
     handle = engine.handle_times.get(queue_id, DEFAULT_HANDLE_S)
-    ewt = (waiting + 1) * handle / capacity if capacity else None
+    ewt: dict[str, float | None] = {}
+    for channel in config.channels or list(Channel):
+        # A contact arriving now waits behind those of its channel, served by the staffed
+        # agents' capacity on that channel.
+        capacity = sum(a.spec.capacity.get(channel, 0) for a in staffed)
+        ahead = by_channel.get((queue_id, channel), 0)
+        ewt[channel.value] = (ahead + 1) * handle / capacity if capacity else None
     within = sum(1 for w in outcomes if w is not None and w <= config.service_level_s)
     return QueueLive(
-        id=queue_id, waiting=waiting, oldest_wait_s=oldest, ewt_s=ewt,
+        id=queue_id, waiting=engine.waiting.get(queue_id, 0), oldest_wait_s=oldest, ewt_s=ewt,
         staffed_agents=len(staffed),
         available_agents=sum(1 for a in staffed if a.free),
         answered_today=sum(1 for w in outcomes if w is not None),

@@ -13,8 +13,8 @@ class QueueLive(BaseModel):
     id: str
     waiting: int
     oldest_wait_s: float | None = Field(description="Longest wait among waiting contacts.")
-    ewt_s: float | None = Field(description="Estimated wait of a contact arriving now; None "
-                                "when nobody is staffed.")
+    ewt_s: dict[str, float | None] = Field(description="Per channel: estimated wait of a "
+                                           "contact arriving now; None when nobody is staffed.")
     staffed_agents: int
     available_agents: int
     answered_today: int
