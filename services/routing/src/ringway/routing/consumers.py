@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from ringway.routing import service
+from ringway.routing import reasons, service
 from ringway.routing.domain.model import TOP_PRIORITY
+from ringway.routing.domain.reasons import RepeatPolicy
 from ringway.routing.router import Router
+from ringway.routing.schemas import ContactCreate
 from ringway.routing.settings import RoutingSettings
 from ringway.routing.store import to_dt
 from ringway.shared.consumers import EventHandler
@@ -21,6 +23,7 @@ from ringway.shared.events.envelope import Envelope
 
 def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandler]:
     """The event-type -> handler table; new contacts are stored here, admitted after commit."""
+    policy = RepeatPolicy(settings.repeat_window_s, settings.repeat_boost)
 
     async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered,
                                      _: Envelope) -> None:
@@ -44,12 +47,16 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
     async def on_support_request(uow: UnitOfWork, event: SupportRequestOpened,
                                  _: Envelope) -> None:
         channel = event.channel if event.channel is not Channel.VOICE else Channel.EMAIL
+        routed = await reasons.route_in(uow.session, ContactCreate(
+            channel=channel, reason=event.reason, customer_id=event.customer_id,
+            language=event.language), policy, router.clock(), fallback=settings.support_queue_id)
         if await service.store_new_contact(uow, {
             "idempotency_key": f"support:{event.request_id}", "channel": channel.value,
-            "queue_id": settings.support_queue_id, "reason": event.reason, "priority": 0,
+            "queue_id": routed.queue_id, "reason": event.reason, "priority": routed.priority,
             "customer_id": event.customer_id, "language": event.language,
             "arrived_at": event.opened_at, "direction": Direction.INBOUND.value,
-            "attributes": {"request_id": event.request_id}}):
+            "attributes": {"request_id": event.request_id}, "category": routed.category,
+            "rule_id": routed.rule_id, "repeat": routed.repeat}):
             router.intake.set()
 
     return {

@@ -197,21 +197,28 @@ class Routed:
 async def route(router: Router, body: ContactCreate, policy: RepeatPolicy) -> Routed:
     """The queue and priority of a new contact: its own, else the first matching rule."""
     async with router.uow() as uow:
-        taxonomy = await _taxonomy(uow.session)
-        if body.reason is not None and taxonomy and body.reason not in taxonomy:
-            raise _invalid(f"unknown contact reason {body.reason!r}", invalid=[body.reason])
-        category = taxonomy.get(body.reason) if body.reason is not None else None
-        rule = None
-        if body.queue_id is None:
-            rule = choose_rule(await _rules(uow.session), RouteRequest(
-                body.channel, body.reason, category, body.language, body.attributes))
-            if rule is None:
-                raise _invalid("no queue given and no routing rule matches this contact")
-        repeat = await _is_repeat(uow.session, body.customer_id, policy, router.clock())
+        return await route_in(uow.session, body, policy, router.clock())
+
+
+async def route_in(session: AsyncSession, body: ContactCreate, policy: RepeatPolicy,
+                   now: float, *, fallback: str | None = None) -> Routed:
+    """Route within a transaction; with a `fallback` queue, nothing is refused (events)."""
+    taxonomy = await _taxonomy(session)
+    if (fallback is None and body.reason is not None and taxonomy
+            and body.reason not in taxonomy):
+        raise _invalid(f"unknown contact reason {body.reason!r}", invalid=[body.reason])
+    category = taxonomy.get(body.reason) if body.reason is not None else None
+    rule = None
+    if body.queue_id is None:
+        rule = choose_rule(await _rules(session), RouteRequest(
+            body.channel, body.reason, category, body.language, body.attributes))
+        if rule is None and fallback is None:
+            raise _invalid("no queue given and no routing rule matches this contact")
+    repeat = await _is_repeat(session, body.customer_id, policy, now)
     base = body.priority
     if rule is not None and rule.priority is not None and "priority" not in body.model_fields_set:
         base = rule.priority
-    queue_id = rule.queue_id if rule is not None else body.queue_id
+    queue_id = rule.queue_id if rule is not None else body.queue_id or fallback
     assert queue_id is not None
     return Routed(queue_id, policy.priority(base, repeat), category,
                   rule.id if rule else None, repeat)
