@@ -8,6 +8,7 @@ from fastapi import FastAPI
 
 from ringway.metrics import tables
 from ringway.metrics.api import router
+from ringway.metrics.batch import BatchEventRouter
 from ringway.metrics.consumers import handlers
 from ringway.metrics.dashboard_api import router as dashboard_router
 from ringway.metrics.domain import KpiRules
@@ -36,7 +37,8 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     dialing = OutboundRules(abandon_cap=settings.abandon_cap, warn_at=settings.abandon_warn_at,
                             conversions=frozenset(settings.conversion_dispositions))
-    runtime.add_consumer(handlers(rules, dialing))
+    # Batches of a poll in one transaction on Kafka; one event at a time in process.
+    runtime.routers.append(BatchEventRouter(runtime.name, runtime.uow, handlers(rules, dialing)))
 
     app = create_runtime_app(
         runtime,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ringway.metrics import domain, tables
+from ringway.metrics.store import put
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
 
 POLL_S = 0.5
@@ -27,11 +28,7 @@ async def mark(uow: UnitOfWork, *, contact_id: str, queue_id: str, channel: str,
     """Record that a contact started or stopped waiting at `at` (older facts are ignored)."""
     values = {"queue_id": queue_id, "channel": channel, "arrived_at": domain.as_utc(arrived_at),
               "waiting": int(waiting), "changed_at": domain.as_utc(at)}
-    statement = uow.db.insert(w).values(contact_id=contact_id, **values)
-    excluded = statement.excluded
-    await uow.session.execute(statement.on_conflict_do_update(
-        index_elements=["contact_id"], set_={k: excluded[k] for k in values},
-        where=excluded.changed_at >= w.c.changed_at))
+    await put(uow, w, {"contact_id": contact_id}, values, newer_by="changed_at")
 
 
 async def snapshot(uow_factory: UnitOfWorkFactory, rules: domain.KpiRules,

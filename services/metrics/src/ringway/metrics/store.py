@@ -1,32 +1,191 @@
-"""Read-model writes: atomic upserts that add counts (or keep maxima). Flushes, never commits."""
+"""Read-model writes: atomic upserts that add counts (or keep maxima). Flushes, never commits.
+
+Inside `write_behind()` (a batch of events in one transaction) the writes collect in memory
+instead: sums add up per row, replaced rows keep their last value, and `flush` sends each table
+as one multi-row upsert. Reads through `row` see the collected writes, so handlers behave the
+same either way.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, case
+from sqlalchemy import Table, case, select
 
 from ringway.shared.db.uow import UnitOfWork
+
+Key = tuple[Any, ...]
+CHUNK_ROWS = 2000
+
+
+@dataclass
+class _Pending:
+    """Writes of one kind to one table, by row key."""
+
+    table: Table
+    key_names: tuple[str, ...]
+    maxima: frozenset[str] = frozenset()
+    newer_by: str | None = None  # replace only when this column is not older
+    rows: dict[Key, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class WriteBehind:
+    """Writes of a batch not yet sent, and rows already read (None: known to be absent)."""
+
+    sums: dict[tuple[str, frozenset[str]], _Pending] = field(default_factory=dict)
+    puts: dict[str, _Pending] = field(default_factory=dict)
+    known: dict[tuple[str, Key], dict[str, Any] | None] = field(default_factory=dict)
+
+    def add(self, table: Table, key: dict[str, Any], amounts: dict[str, int],
+            maxima: frozenset[str]) -> None:
+        """Add amounts to the collected row (keeping the larger of `maxima`)."""
+        slot = (table.name, frozenset(amounts))
+        pending = self.sums.setdefault(slot, _Pending(table, tuple(key), maxima))
+        row = pending.rows.get(_key(key))
+        if row is None:
+            pending.rows[_key(key)] = {**key, **amounts}
+            return
+        for name, amount in amounts.items():
+            row[name] = max(row[name], amount) if name in maxima else row[name] + amount
+
+    def put(self, table: Table, key: dict[str, Any], values: dict[str, Any],
+            newer_by: str | None = None) -> None:
+        """Replace the collected row (unless `newer_by` says the collected one is newer)."""
+        pending = self.puts.setdefault(table.name, _Pending(table, tuple(key), newer_by=newer_by))
+        old = pending.rows.get(_key(key))
+        if newer_by is not None and old is not None and old[newer_by] > values[newer_by]:
+            return
+        pending.rows[_key(key)] = {**key, **values}
+        self.known[(table.name, _key(key))] = {**key, **values}
+
+    async def flush(self, uow: UnitOfWork) -> None:
+        """Send every collected write as multi-row upserts and start empty."""
+        for pending in self.sums.values():
+            await _upsert_sums(uow, pending)
+        for pending in self.puts.values():
+            await _upsert_rows(uow, pending)
+        self.sums.clear()
+        self.puts.clear()
+
+
+_BUFFER: ContextVar[WriteBehind | None] = ContextVar("metrics_write_behind", default=None)
+
+
+@contextmanager
+def write_behind() -> Iterator[WriteBehind]:
+    """Collect writes in memory until `flush` (the caller flushes before commit)."""
+    buffer = WriteBehind()
+    token = _BUFFER.set(buffer)
+    try:
+        yield buffer
+    finally:
+        _BUFFER.reset(token)
+
+
+@contextmanager
+def write_through() -> Iterator[None]:
+    """Write at once, even inside a batch (for handlers that read what they write)."""
+    token = _BUFFER.set(None)
+    try:
+        yield
+    finally:
+        _BUFFER.reset(token)
 
 
 async def increment(uow: UnitOfWork, table: Table, key: dict[str, Any],
                     amounts: dict[str, int], maxima: Iterable[str] = ()) -> None:
     """Add `amounts` to the row at `key` (created at zero), keeping the larger of `maxima`."""
+    buffer = _BUFFER.get()
+    if buffer is not None:
+        buffer.add(table, key, amounts, frozenset(maxima))
+        return
+    await _upsert_sums(uow, _Pending(table, tuple(key), frozenset(maxima),
+                                     rows={(): {**key, **amounts}}))
+
+
+async def put(uow: UnitOfWork, table: Table, key: dict[str, Any], values: dict[str, Any],
+              newer_by: str | None = None) -> None:
+    """Insert or replace the row at `key` (only by a row not older in `newer_by`, if given)."""
+    buffer = _BUFFER.get()
+    if buffer is not None:
+        buffer.put(table, key, values, newer_by)
+        return
+    await _upsert_rows(uow, _Pending(table, tuple(key), newer_by=newer_by,
+                                     rows={(): {**key, **values}}))
+
+
+async def row(uow: UnitOfWork, table: Table, **key: Any) -> dict[str, Any] | None:
+    """The row at `key`, as the writes so far (collected or sent) left it."""
+    buffer = _BUFFER.get()
+    if buffer is not None and (table.name, _key(key)) in buffer.known:
+        found = buffer.known[(table.name, _key(key))]
+        return dict(found) if found is not None else None
+    query = select(table).where(*(table.c[name] == value for name, value in key.items()))
+    result = (await uow.session.execute(query)).mappings().first()
+    found = dict(result) if result is not None else None
+    if buffer is not None:
+        buffer.known[(table.name, _key(key))] = found
+    return dict(found) if found is not None else None
+
+
+async def prefetch(uow: UnitOfWork, table: Table, column: str, values: Iterable[Any]) -> None:
+    """Read the rows of many single-column keys at once into the batch's memory."""
+    buffer = _BUFFER.get()
+    wanted = sorted(set(values))
+    if buffer is None or not wanted:
+        return
+    for start in range(0, len(wanted), CHUNK_ROWS):
+        chunk = wanted[start:start + CHUNK_ROWS]
+        query = select(table).where(table.c[column].in_(chunk))
+        found = {r[column]: dict(r) for r in (await uow.session.execute(query)).mappings()}
+        for value in chunk:
+            buffer.known.setdefault((table.name, (value,)), found.get(value))
+
+
+def _key(key: dict[str, Any]) -> Key:
+    return tuple(key.values())
+
+
+async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
     # One INSERT ... ON CONFLICT DO UPDATE: atomic under concurrent consumers, no read first.
-    statement = uow.db.insert(table).values(**key, **amounts)
+    rows = list(pending.rows.values())
+    if not rows:
+        return
+    table, names = pending.table, [n for n in rows[0] if n not in pending.key_names]
+    statement = uow.db.insert(table)
     excluded = statement.excluded
-    biggest = set(maxima)
-    updates = {name: table.c[name] + excluded[name] for name in amounts if name not in biggest}
-    updates.update({name: case((excluded[name] > table.c[name], excluded[name]),
-                               else_=table.c[name]) for name in biggest})
-    await uow.session.execute(statement.on_conflict_do_update(index_elements=list(key),
-                                                              set_=updates))
+    updates: dict[str, Any] = {n: table.c[n] + excluded[n] for n in names
+                               if n not in pending.maxima}
+    updates.update({n: case((excluded[n] > table.c[n], excluded[n]), else_=table.c[n])
+                    for n in names if n in pending.maxima})
+    upsert = statement.on_conflict_do_update(index_elements=list(pending.key_names),
+                                             set_=updates)
+    await _send(uow, upsert, rows)
 
 
-async def put(uow: UnitOfWork, table: Table, key: dict[str, Any], values: dict[str, Any]) -> None:
-    """Insert or replace the row at `key`."""
-    statement = uow.db.insert(table).values(**key, **values)
-    await uow.session.execute(statement.on_conflict_do_update(index_elements=list(key),
-                                                              set_=values))
+async def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> None:
+    rows = list(pending.rows.values())
+    if not rows:
+        return
+    table = pending.table
+    statement = uow.db.insert(table)
+    excluded = statement.excluded
+    updates = {n: excluded[n] for n in rows[0] if n not in pending.key_names}
+    where = None if pending.newer_by is None else \
+        excluded[pending.newer_by] >= table.c[pending.newer_by]
+    upsert = statement.on_conflict_do_update(index_elements=list(pending.key_names),
+                                             set_=updates, where=where)
+    await _send(uow, upsert, rows)
 
+
+async def _send(uow: UnitOfWork, statement: Any, rows: list[dict[str, Any]]) -> None:
+    if len(rows) == 1:
+        await uow.session.execute(statement.values(**rows[0]))
+        return
+    for start in range(0, len(rows), CHUNK_ROWS):
+        await uow.session.execute(statement, rows[start:start + CHUNK_ROWS])

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Sequence
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -100,29 +101,46 @@ class _KafkaMember(Subscription):
     async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
         while not self.stopping:
             batches = await consumer.getmany(timeout_ms=500)
-            for tp, messages in batches.items():
-                for message in messages:
-                    if self.stopping:
-                        break
-                    delivery = Delivery(
-                        message.topic.removeprefix(self.bus.namespace),
-                        message.partition,
-                        message.offset,
-                        message.key.decode() if message.key is not None else None,
-                        message.value or b"",
-                        tuple((k, v) for k, v in message.headers),
-                    )
-                    await handle_with_retries(
-                        self.handler, delivery, self.retry, self.group, self.bus._dead_letter
-                    )
-                    self.processed[tp] = message.offset + 1
-                    self.last_progress = time.monotonic()
+            if not await self._handle_batch(batches):
+                await self._handle_one_by_one(batches)
             if self.processed:
                 await self.commit_processed(set(self.processed))
             if await self._stalled(consumer):
                 log.error("consumer stalled; recreating it", extra={"group": self.group})
                 self.restarts += 1
                 return
+
+    async def _handle_one_by_one(self, batches: dict[TopicPartition, list[Any]]) -> None:
+        for tp, messages in batches.items():
+            for message in messages:
+                if self.stopping:
+                    break
+                await handle_with_retries(
+                    self.handler, _delivery(message, self.bus.namespace), self.retry,
+                    self.group, self.bus._dead_letter
+                )
+                self.processed[tp] = message.offset + 1
+                self.last_progress = time.monotonic()
+
+    async def _handle_batch(self, batches: dict[TopicPartition, list[Any]]) -> bool:
+        """A handler with `handle_batch` gets the whole poll at once (its own transaction);
+        False when it has none or the batch failed: then each record goes one by one."""
+        handle_batch = getattr(self.handler, "handle_batch", None)
+        if handle_batch is None or self.stopping or sum(map(len, batches.values())) < 2:
+            return False
+        deliveries = [_delivery(m, self.bus.namespace) for ms in batches.values() for m in ms]
+        try:
+            await handle_batch(deliveries)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one by one retries, and dead-letters only the culprit
+            log.warning("batch failed; handling its records one by one", exc_info=True,
+                        extra={"group": self.group})
+            return False
+        for tp, messages in batches.items():
+            self.processed[tp] = messages[-1].offset + 1
+        self.last_progress = time.monotonic()
+        return True
 
     async def commit_processed(self, partitions: set[TopicPartition]) -> None:
         """Commit the offsets after the records processed on these partitions."""
@@ -180,6 +198,17 @@ class _KafkaMember(Subscription):
             with contextlib.suppress(Exception):
                 await self.consumer.stop()
         self.bus._members.discard(self)
+
+
+def _delivery(message: Any, namespace: str) -> Delivery:
+    return Delivery(
+        message.topic.removeprefix(namespace),
+        message.partition,
+        message.offset,
+        message.key.decode() if message.key is not None else None,
+        message.value or b"",
+        tuple((k, v) for k, v in message.headers),
+    )
 
 
 class KafkaBus(EventBus):
