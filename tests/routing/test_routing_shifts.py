@@ -87,3 +87,17 @@ async def test_an_unknown_shift_time_zone_is_a_422(routing_factory: RoutingFacto
         "display_name": "Dana", "shift": {"timezone": "Mars/Olympus"}})
     assert response.status_code == 422
     assert response.json()["type"].endswith("/validation-error")
+
+
+async def test_clearing_a_shift_makes_a_waiting_contact_reach_the_agent(
+        routing_factory: RoutingFactory) -> None:
+    routing = await routing_factory(clock=FakeClock(utc(20, 0)))
+    shift = {"timezone": "UTC", "weekly": {"fri": [{"start": "09:00", "end": "17:00"}]}}
+    agent_id = await routing.agent("Dana", queues=["support"], shift=shift)
+    waiting = await routing.contact()
+    assert waiting["status"] == "queued"
+    updated = await routing.call("PATCH", f"/agents/{agent_id}", expect=200,
+                                 json={"shift": None})
+    assert (updated.json()["shift"], updated.json()["state"]) == (None, "reserved")
+    offered = await routing.call("GET", f"/contacts/{waiting['id']}", expect=200)
+    assert offered.json()["agent_id"] == agent_id
