@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 
 from ringway.routing import service
 from ringway.routing.deps import (
@@ -41,6 +41,15 @@ async def create_contact(body: ContactCreate, router: RouterDep, policy: PolicyD
     if not created:
         response.status_code = 200
     return contact
+
+
+@router.get("", response_model=list[ContactRead])
+async def customer_history(router: RouterDep, _: Staff,
+                           customer_id: Annotated[str, Query(min_length=1, max_length=64)],
+                           limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                           ) -> list[ContactRead]:
+    """A customer's contact history, newest first."""
+    return await service.customer_history(router, customer_id=customer_id, limit=limit)
 
 
 @router.get("/{contact_id}", response_model=ContactRead)

@@ -126,6 +126,20 @@ async def get_contact(router: Router, *, contact_id: str) -> ContactRead:
     return read
 
 
+async def customer_history(router: Router, *, customer_id: str,
+                           limit: int) -> list[ContactRead]:
+    """A customer's contacts, newest first (reason, queue, outcome of each)."""
+    c = tables.contacts
+    async with router.uow() as uow:
+        rows = (await uow.session.execute(
+            select(c).where(c.c.customer_id == customer_id, c.c.status != store.NEW)
+            .order_by(c.c.arrived_at.desc(), c.c.id.desc()).limit(limit))).mappings().all()
+    return [ContactRead.model_validate({**row, "direction": row["direction"] or "inbound",
+                                        "repeat": bool(row["repeat"]),
+                                        "callback_offered": row["outcome"] == CALLBACK_OFFER})
+            for row in rows]
+
+
 async def act(router: Router, contact_id: str, agent_id: str | None, action: Act) -> ContactRead:
     """Run an agent's or integration's action on a contact; a finished contact answers 409."""
     try:

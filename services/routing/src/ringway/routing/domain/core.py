@@ -212,20 +212,7 @@ class EngineCore:
         return best
 
     def _best_contact(self, agent: AgentRecord) -> ContactRecord | None:
-        best: ContactRecord | None = None
-        best_key: tuple[float, float, float, int] | None = None
-        free = agent.free
-        for queue, step, _, targets in agent.pools:
-            for channel, _ in targets:
-                if channel not in free:
-                    continue
-                contact = self.contact_index.best(queue.id, channel, step, agent.spec.id)
-                if contact is None:
-                    continue
-                key = (-queue.priority, -contact.priority, contact.arrived_at, contact.seq)
-                if best_key is None or key < best_key:
-                    best, best_key = contact, key
-        return best
+        return self.contact_index.best_for(agent)
 
     def reserve(self, contact: ContactRecord, agent: AgentRecord, *, rule: str) -> None:
         """Offer the contact to the agent: a reservation with an accept deadline."""

@@ -1,16 +1,24 @@
 """Indexes that make a routing decision a heap peek instead of a scan over every agent.
 
-Entries are never removed in place: a record's `version` changes when it moves, which makes
-its old entries stale; stale entries are dropped when they reach the top, or in bulk when a
-heap holds more than twice its live entries.
+Agent heaps are maintained lazily, because re-filing an agent in each of its ~10 heaps on
+every offer was most of a decision's cost. An agent's entry in a heap keeps the key it was
+filed with; changes that can only make the agent a worse pick (a new offer, a later idle
+time) leave the entry where it is, note the sequence number a fresh entry would have had
+(ties go to the agent filed first, as if it had been re-filed), and the peek corrects it when
+it reaches the top: pops it, or re-pushes it with its current key. Changes that can make the
+agent a better pick (freed capacity) are re-filed at `file` time. An entry is a list
+`[first, idle, seq, agent, pending seq]`: the unique `seq` decides every comparison before the
+fourth item, so the last two can change in place (agent None: dead). Dead entries are dropped
+at the top, or in bulk when a heap holds more than twice its live entries.
+
+Contact heaps keep the older scheme: an entry is stale once its record's `version` moved.
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Callable
-from typing import TypeVar, cast
+from typing import Any, cast
 
 from ringway.routing.domain.model import (
     LEAST_OCCUPIED,
@@ -18,50 +26,25 @@ from ringway.routing.domain.model import (
     MOST_SKILLED,
     QUEUED,
     QueueSpec,
+    Strategy,
 )
-from ringway.routing.domain.records import AgentRecord, ContactRecord, Slot
+from ringway.routing.domain.records import AgentRecord, ContactRecord, Pool, Slot
 from ringway.shared.contracts.common import Channel
 
-R = TypeVar("R", AgentRecord, ContactRecord)
 Entry = tuple[float, float, int, int, object]
+AgentEntry = list[Any]
+"""[first key, idle since, sequence, agent record or None once dead, pending sequence]."""
 
-
-def _valid(entry: Entry) -> bool:
-    record = cast(AgentRecord | ContactRecord, entry[4])
-    return entry[3] == record.version
+_heappush, _heappop = heapq.heappush, heapq.heappop
 
 
 def _push(slot: Slot, entry: Entry) -> None:
-    heapq.heappush(slot.entries, entry)
+    _heappush(slot.entries, entry)
     slot.live += 1
     if len(slot.entries) > 2 * slot.live + 32:
-        _compact(slot)
-
-
-def _compact(slot: Slot) -> None:
-    slot.entries = [e for e in slot.entries if _valid(e)]
-    heapq.heapify(slot.entries)
-
-
-def _best(slot: Slot | None, skip: Callable[[R], bool]) -> R | None:
-    """The best live record of a heap that `skip` does not exclude."""
-    if slot is None:
-        return None
-    heap, skipped, found = slot.entries, [], None
-    while heap:
-        entry = heap[0]
-        if not _valid(entry):
-            heapq.heappop(heap)
-            continue
-        record = cast(R, entry[4])
-        if skip(record):
-            skipped.append(heapq.heappop(heap))
-            continue
-        found = record
-        break
-    for entry in skipped:
-        heapq.heappush(heap, entry)
-    return found
+        slot.entries = [e for e in slot.entries
+                        if e[3] == cast(ContactRecord, e[4]).version]
+        heapq.heapify(slot.entries)
 
 
 def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) -> float:
@@ -76,15 +59,49 @@ def strategy_score(queue: QueueSpec, step: int, agent: AgentRecord, now: float) 
     return float(agent.last_offer.get(queue.id, -1))
 
 
+class AgentSlot(Slot):
+    """One (queue, step, channel) heap of available agents, with what its keys are made of."""
+
+    __slots__ = ("channel", "contacts", "queue_id", "step", "strategy")
+
+    def __init__(self, queue_id: str, step: int, channel: Channel) -> None:
+        super().__init__()
+        self.queue_id, self.step, self.channel = queue_id, step, channel
+        self.strategy: Strategy = LONGEST_IDLE
+        self.contacts: Slot | None = None
+        """The heap of queued contacts these agents may take (linked on first use)."""
+
+
+class Filing:
+    """Where one agent is filed: the pools it was filed for and its live entry per heap."""
+
+    __slots__ = ("entries", "pools")
+
+    def __init__(self, pools: tuple[Pool, ...]) -> None:
+        self.pools = pools
+        self.entries: dict[Slot, AgentEntry] = {}
+
+
+def _first(strategy: Strategy, agent: AgentRecord, slot: AgentSlot, skilled: float) -> float:
+    """The strategy's part of an agent's key in a heap (lower is better)."""
+    if strategy is LONGEST_IDLE:
+        return float(agent.load.get(slot.channel, 0))
+    if strategy is LEAST_OCCUPIED:
+        return agent.occupancy()
+    if strategy is MOST_SKILLED:
+        return skilled
+    return float(agent.last_offer.get(slot.queue_id, -1))
+
+
 class AgentIndex:
     """Available agents per (queue, overflow step, channel), ordered by the queue's strategy.
 
-    Ties go to the longest idle agent. Filing an agent is the hot path of every decision, so
-    `file` computes each key inline rather than through a call per heap.
+    Ties go to the longest idle agent, then to the agent filed first.
     """
 
     def __init__(self) -> None:
-        self._slots: dict[tuple[str, int, Channel], Slot] = {}
+        self._slots: dict[tuple[str, int, Channel], AgentSlot] = {}
+        self._filed: dict[str, Filing] = {}
         self._seq = itertools.count()
 
     def slot(self, queue_id: str, step: int, channel: Channel) -> Slot:
@@ -92,19 +109,22 @@ class AgentIndex:
         key = (queue_id, step, channel)
         slot = self._slots.get(key)
         if slot is None:
-            slot = self._slots[key] = Slot()
+            slot = self._slots[key] = AgentSlot(queue_id, step, channel)
         return slot
 
     def file(self, agent: AgentRecord) -> None:
-        """Index an agent in every pool heap of a channel it can take now."""
-        free, seq, heap_push = agent.free, self._seq, heapq.heappush
-        version, idle, load = agent.version, agent.idle_since, agent.load
-        occupancy = agent.occupancy()
+        """Make sure the agent is filed, at least as well as it deserves, where it is free."""
+        filing = self._filed.get(agent.spec.id)
+        if filing is None or filing.pools is not agent.pools:
+            filing = self._refiling(agent, filing)
+        entries, free, idle, load = filing.entries, agent.free, agent.idle_since, agent.load
+        occupancy, stamp = agent.occupancy(), next(self._seq)
         for queue, _, skill, targets in agent.pools:
             strategy = queue.strategy
             for channel, slot in targets:
                 if channel not in free:
                     continue
+                # Inline rather than `_first`: this loop is the hot path of every decision.
                 if strategy is LONGEST_IDLE:
                     first = float(load.get(channel, 0))
                 elif strategy is LEAST_OCCUPIED:
@@ -113,22 +133,84 @@ class AgentIndex:
                     first = -skill
                 else:
                     first = float(agent.last_offer.get(queue.id, -1))
-                heap_push(slot.entries, (first, idle, next(seq), version, agent))
-                slot.live += 1
-                agent.slots.append(slot)
-                if len(slot.entries) > 2 * slot.live + 32:
-                    _compact(slot)
+                old = entries.get(slot)
+                if old is not None:
+                    if old[0] < first or (old[0] == first and old[1] <= idle):
+                        old[4] = stamp  # filed too well: the peek will correct it
+                        continue
+                    old[3] = None
+                    slot.live -= 1
+                cast(AgentSlot, slot).strategy = strategy
+                entries[slot] = self._enter(slot, [first, idle, stamp, agent, None])
+
+    def _refiling(self, agent: AgentRecord, filing: Filing | None) -> Filing:
+        """The agent's pools changed: every entry it had is dead."""
+        if filing is not None:
+            for slot, entry in filing.entries.items():
+                entry[3] = None
+                slot.live -= 1
+        filing = self._filed[agent.spec.id] = Filing(agent.pools)
+        return filing
+
+    def _enter(self, slot: Slot, entry: AgentEntry) -> AgentEntry:
+        heap = slot.entries
+        _heappush(heap, entry)  # type: ignore[misc]
+        slot.live += 1
+        if len(heap) > 2 * slot.live + 32:
+            slot.entries = [e for e in heap if e[3] is not None]
+            heapq.heapify(slot.entries)
+        return entry
 
     def best(self, queue_id: str, step: int, channel: Channel,
              declined: frozenset[str]) -> AgentRecord | None:
-        """The best indexed agent that has not declined the contact."""
-        def skip(agent: AgentRecord) -> bool:
-            return agent.spec.id in declined
+        """The best available agent that has not declined the contact."""
+        slot = self._slots.get((queue_id, step, channel))
+        if slot is None:
+            return None
+        heap: list[AgentEntry] = slot.entries  # type: ignore[assignment]
+        skipped: list[AgentEntry] = []
+        found = None
+        while heap:
+            entry = heap[0]
+            agent = cast(AgentRecord | None, entry[3])
+            if agent is None:
+                _heappop(heap)
+            elif channel not in agent.free:
+                self._drop(slot, _heappop(heap), agent)
+            elif not self._current(slot, entry, agent):
+                pass
+            elif agent.spec.id in declined:
+                skipped.append(_heappop(heap))
+            else:
+                found = agent
+                break
+        for entry in skipped:
+            _heappush(heap, entry)
+        return found
 
-        return _best(self._slots.get((queue_id, step, channel)), skip)
+    def _drop(self, slot: AgentSlot, entry: AgentEntry, agent: AgentRecord) -> None:
+        """The agent is not free here any more: out until `file` puts it back."""
+        entry[3] = None
+        slot.live -= 1
+        self._filed[agent.spec.id].entries.pop(slot, None)
+
+    def _current(self, slot: AgentSlot, entry: AgentEntry, agent: AgentRecord) -> bool:
+        """True if the top entry's key is current; else move it down to its true place."""
+        first = entry[0] if slot.strategy is MOST_SKILLED else _first(
+            slot.strategy, agent, slot, 0.0)
+        pending = entry[4]
+        if pending is None and first == entry[0] and agent.idle_since == entry[1]:
+            return True
+        _heappop(slot.entries)
+        entry[3] = None
+        slot.live -= 1
+        seq = next(self._seq) if pending is None else pending
+        self._filed[agent.spec.id].entries[slot] = self._enter(
+            slot, [first, agent.idle_since, seq, agent, None])
+        return False
 
     def entries(self) -> int:
-        """Heap entries held, live or stale (for memory figures)."""
+        """Heap entries held, live or dead (for memory figures)."""
         return sum(len(slot.entries) for slot in self._slots.values())
 
 
@@ -138,12 +220,16 @@ class ContactIndex:
     def __init__(self) -> None:
         self._slots: dict[tuple[str, Channel, int], Slot] = {}
 
-    def push(self, contact: ContactRecord) -> None:
-        """Put a queued contact in line at its original place."""
-        key = (contact.queue_id, contact.channel, contact.step)
+    def _slot(self, queue_id: str, channel: Channel, step: int) -> Slot:
+        key = (queue_id, channel, step)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = Slot()
+        return slot
+
+    def push(self, contact: ContactRecord) -> None:
+        """Put a queued contact in line at its original place."""
+        slot = self._slot(contact.queue_id, contact.channel, contact.step)
         entry = (-float(contact.priority), contact.arrived_at, contact.seq, contact.version,
                  contact)
         _push(slot, entry)
@@ -152,10 +238,73 @@ class ContactIndex:
     def best(self, queue_id: str, channel: Channel, step: int,
              agent_id: str) -> ContactRecord | None:
         """The first queued contact in line that this agent has not declined."""
-        def skip(contact: ContactRecord) -> bool:
-            return agent_id in contact.declined
+        slot = self._slots.get((queue_id, channel, step))
+        if slot is None:
+            return None
+        heap = slot.entries
+        while heap:
+            entry = heap[0]
+            contact = cast(ContactRecord, entry[4])
+            if entry[3] != contact.version:
+                _heappop(heap)
+            elif agent_id in contact.declined:
+                return self._best_undeclined(heap, agent_id)
+            else:
+                return contact
+        return None
 
-        return _best(self._slots.get((queue_id, channel, step)), skip)
+    def best_for(self, agent: AgentRecord) -> ContactRecord | None:
+        """The contact a freed agent should take next: queue priority, then its place in line."""
+        best, best_key = None, None
+        free, agent_id = agent.free, agent.spec.id
+        for queue, _, _, targets in agent.pools:
+            rank = -queue.priority
+            for channel, target in targets:
+                if channel not in free:
+                    continue
+                # The agent heap of a pool links to the contact heap it serves, sparing a
+                # tuple-keyed lookup per pool on every freed agent.
+                slot = cast(AgentSlot, target).contacts or self._link(
+                    cast(AgentSlot, target))
+                heap = slot.entries
+                while heap and heap[0][3] != cast(ContactRecord, heap[0][4]).version:
+                    _heappop(heap)
+                if not heap:
+                    continue
+                entry = heap[0]
+                key = (rank, entry[0], entry[1], entry[2])
+                if best_key is not None and key >= best_key:
+                    continue
+                contact = cast(ContactRecord, entry[4])
+                if agent_id in contact.declined:
+                    contact = self._best_undeclined(heap, agent_id)  # type: ignore[assignment]
+                    if contact is None:
+                        continue
+                    key = (rank, -float(contact.priority), contact.arrived_at, contact.seq)
+                    if best_key is not None and key >= best_key:
+                        continue
+                best, best_key = contact, key
+        return best
+
+    def _link(self, target: AgentSlot) -> Slot:
+        target.contacts = self._slot(target.queue_id, target.channel, target.step)
+        return target.contacts
+
+    @staticmethod
+    def _best_undeclined(heap: list[Entry], agent_id: str) -> ContactRecord | None:
+        skipped, found = [], None
+        while heap:
+            entry = _heappop(heap)
+            contact = cast(ContactRecord, entry[4])
+            if entry[3] != contact.version:
+                continue
+            skipped.append(entry)
+            if agent_id not in contact.declined:
+                found = contact
+                break
+        for entry in skipped:
+            _heappush(heap, entry)
+        return found
 
     def ahead_of(self, contact: ContactRecord) -> int:
         """How many queued contacts of the same queue and channel are ahead of this one."""
@@ -165,7 +314,7 @@ class ContactIndex:
             if queue_id != contact.queue_id or channel != contact.channel:
                 continue
             ahead += sum(1 for e in slot.entries
-                         if _valid(e) and e[:3] < mine
+                         if e[3] == cast(ContactRecord, e[4]).version and e[:3] < mine
                          and cast(ContactRecord, e[4]).status is QUEUED)
         return ahead
 
