@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from routing_harness import Routing
+from routing_harness import Routing, eventually
 
-from ringway.shared.contracts.selfservice import SupportRequestOpened
+from ringway.shared.contracts.selfservice import CustomerRegistered, SupportRequestOpened
 
 
 async def test_a_help_request_goes_where_the_rules_send_its_reason(routing: Routing) -> None:
@@ -24,3 +24,18 @@ async def test_a_help_request_goes_where_the_rules_send_its_reason(routing: Rout
             queued["returns"]["category"], queued["returns"]["rule_id"]) == (
         "aftercare", 30, "post-sale", rule.json()["id"])
     assert (queued["unlisted"]["queue_id"], queued["unlisted"]["category"]) == ("support", None)
+
+
+async def test_rules_see_the_registered_customers_language_when_the_contact_names_none(
+        routing: Routing) -> None:
+    await routing.call("POST", "/routing-rules", role="admin", expect=201,
+                       json={"languages": ["es"], "queue_id": "support-es"})
+    await routing.call("POST", "/routing-rules", role="admin", expect=201,
+                       json={"position": 500, "queue_id": "support-en"})
+    await routing.deliver(CustomerRegistered(customer_id="cust-es", language="es",
+                                             registered_at=datetime.now(UTC)))
+    await eventually(lambda: routing.runtime.routers[0].handled == 1, what="registered")
+    spanish = await routing.contact(None, customer_id="cust-es")
+    other = await routing.contact(None, customer_id="cust-xx")
+    assert (spanish["queue_id"], spanish["language"]) == ("support-es", "es")
+    assert other["queue_id"] == "support-en"

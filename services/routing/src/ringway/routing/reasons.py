@@ -210,8 +210,9 @@ async def route_in(session: AsyncSession, body: ContactCreate, policy: RepeatPol
     category = taxonomy.get(body.reason) if body.reason is not None else None
     rule = None
     if body.queue_id is None:
+        language = body.language or await _profile_language(session, body.customer_id)
         rule = choose_rule(await _rules(session), RouteRequest(
-            body.channel, body.reason, category, body.language, body.attributes))
+            body.channel, body.reason, category, language, body.attributes))
         if rule is None and fallback is None:
             raise _invalid("no queue given and no routing rule matches this contact")
     repeat = await _is_repeat(session, body.customer_id, policy, now)
@@ -222,6 +223,16 @@ async def route_in(session: AsyncSession, body: ContactCreate, policy: RepeatPol
     assert queue_id is not None
     return Routed(queue_id, policy.priority(base, repeat), category,
                   rule.id if rule else None, repeat)
+
+
+async def _profile_language(session: AsyncSession, customer_id: str | None) -> str | None:
+    """The registered customer's language (rules see it when the contact names none)."""
+    if customer_id is None:
+        return None
+    language: str | None = await session.scalar(
+        select(tables.customer_profiles.c.language)
+        .where(tables.customer_profiles.c.customer_id == customer_id))
+    return language
 
 
 async def _is_repeat(session: AsyncSession, customer_id: str | None, policy: RepeatPolicy,
