@@ -26,7 +26,7 @@ async def test_a_registered_customer_gets_a_welcome_call_handed_to_routing_over_
                              dialing_mode="progressive")
     await dialer.deliver(envelope(AgentStateChanged(
         agent_id="agent-kafka", previous=AgentState.OFFLINE, state=AgentState.AVAILABLE,
-        changed_at=NOON_NY), "routing"))
+        changed_at=NOON_NY, queue_ids=["q-welcome"], blended=True), "routing"))
     await dialer.deliver(customer_registered("cust-kafka", "+1 212 555 0100"))
     await dialer.wait_consumed(2)
 

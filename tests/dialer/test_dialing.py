@@ -66,7 +66,8 @@ async def start(factory: DialerFactory, mode: str = "progressive", agents: int =
     for n in range(agents):
         await dialer.deliver(envelope(AgentStateChanged(
             agent_id=f"a{n}", previous=AgentState.OFFLINE, state=AgentState.AVAILABLE,
-            changed_at=NOON_NY - timedelta(minutes=5)), "routing"))
+            changed_at=NOON_NY - timedelta(minutes=5), queue_ids=["q-outbound"],
+            blended=True), "routing"))
     await dialer.wait_consumed(agents)
     return dialer, clock, campaign_id
 

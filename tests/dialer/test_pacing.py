@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import pytest
 
+from ringway.dialer.domain.arrivals import (
+    RingProfile,
+    ages_histogram,
+    poisson_excess,
+    poisson_tail,
+)
 from ringway.dialer.domain.campaigns import DialingMode
 from ringway.dialer.domain.pacing import PacingInputs, decide
 from ringway.dialer.simulation import SimConfig, simulate
 from ringway.dialer.telephony import CallOutcome, SimulatedCarrier
 
+# 400 recent calls: a person answers 100 of them after 4-13 s; 300 end otherwise (busy
+# after 2 s, no answer after 25 s).
+RINGS = RingProfile.of([(4 + n % 10, True) for n in range(100)]
+                       + [(2, False)] * 100 + [(25, False)] * 200)
 SETTLED = PacingInputs(
     mode=DialingMode.PREDICTIVE, agents_logged_in=50, agents_ready=5, agents_busy=45,
     calls_in_flight=0, answer_rate=0.25, samples=5000, mean_handle_s=210, mean_answer_s=10,
     connect_limit_s=2, abandon_cap=0.03, window_rates={"US": 0.01}, budget=40,
-    live_in_window=2000, recent_live=100, recent_abandoned=1)
+    live_in_window=2000, recent_live=100, recent_abandoned=1,
+    ring_calls=RINGS.calls, ring_humans=RINGS.humans, mean_wrap_s=30,
+    wrap_elapsed_s=(20.0, 22.0, 25.0, 28.0, 5.0))
 
 
 def test_no_call_is_placed_when_no_agent_of_the_pool_is_logged_in() -> None:
@@ -36,6 +49,36 @@ def test_predictive_over_dials_for_agents_about_to_free_up() -> None:
     assert decision.reason == "predictive"
     assert decision.dial > SETTLED.agents_ready
     assert decision.expected_abandons <= 0.5 * 0.03 * decision.lines * 0.25
+
+
+def test_agents_whose_wrap_up_ends_soon_are_dialed_for_before_they_free_up() -> None:
+    ending = decide(replace(SETTLED, agents_ready=0, wrap_elapsed_s=(26.0,) * 6))
+    starting = decide(replace(SETTLED, agents_ready=0, wrap_elapsed_s=(1.0,) * 6))
+    assert ending.dial > starting.dial
+    assert starting.dial == 0  # nobody frees within the longest ring: nothing to call for
+
+
+def test_calls_ringing_past_the_longest_answer_count_for_nothing() -> None:
+    young = replace(SETTLED, calls_in_flight=12, in_flight_ages=ages_histogram([3.0] * 12))
+    old = replace(SETTLED, calls_in_flight=12, in_flight_ages=ages_histogram([15.0] * 12))
+    assert decide(old).lines > decide(young).lines
+    assert decide(old).dial > 0
+
+
+def test_answers_already_waiting_hold_back_new_calls() -> None:
+    waiting = replace(SETTLED, agents_ready=0, answered_waiting=3, calls_in_flight=3)
+    assert decide(waiting).dial < decide(replace(SETTLED, agents_ready=0)).dial
+
+
+def test_the_poisson_tail_and_excess_match_the_sums() -> None:
+    mean = 2.5
+    terms = [math.exp(-mean) * mean ** k / math.factorial(k) for k in range(60)]
+    assert poisson_tail(3, mean) == pytest.approx(sum(terms[3:]))
+    assert poisson_excess(3, mean) == pytest.approx(sum((k - 3) * p for k, p in
+                                                         enumerate(terms) if k > 3))
+    assert poisson_excess(-2, mean) == pytest.approx(mean + 2)
+    assert RINGS.answer_by(0, 14) == pytest.approx(0.25)
+    assert RINGS.answer_by(14, 30) == 0.0  # nobody answers after 13 s
 
 
 def test_predictive_is_progressive_while_data_is_thin() -> None:
@@ -95,15 +138,15 @@ def test_the_simulated_carrier_is_deterministic_and_near_its_rates() -> None:
 
 @pytest.mark.parametrize(("agents", "cap"), [(50, 0.03), (50, 0.01), (10, 0.03)])
 def test_predictive_never_exceeds_the_cap_in_a_simulated_day(agents: int, cap: float) -> None:
-    result = simulate(SimConfig(agents=agents, hours=2, abandon_cap=cap, seed=11))
+    result = simulate(SimConfig(agents=agents, hours=1, abandon_cap=cap, seed=11))
     assert result.live > 0
     assert result.max_rate <= cap
     assert result.abandon_rate <= cap
 
 
 def test_predictive_keeps_agents_busier_than_progressive() -> None:
-    progressive = simulate(SimConfig(mode=DialingMode.PROGRESSIVE, hours=1.5, seed=5))
-    predictive = simulate(SimConfig(mode=DialingMode.PREDICTIVE, hours=1.5, seed=5))
+    progressive = simulate(SimConfig(mode=DialingMode.PROGRESSIVE, hours=1, seed=5))
+    predictive = simulate(SimConfig(mode=DialingMode.PREDICTIVE, hours=1, seed=5))
     assert progressive.abandoned == 0
     assert predictive.occupancy > progressive.occupancy + 0.08
     assert predictive.connects_per_agent_hour > 1.1 * progressive.connects_per_agent_hour

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from ringway.dialer import blending, enrolment
+from ringway.dialer.agents import AgentUpdate, track_agent, update_profile
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.phones import InvalidNumber, normalize
 from ringway.dialer.domain.retries import Outcome
 from ringway.dialer.enrolment import TOP_PRIORITY, Enrolment
-from ringway.dialer.outcomes import disposition_of, finish_attempt, track_agent
+from ringway.dialer.outcomes import disposition_of, finish_attempt
 from ringway.shared.consumers import EventHandler
-from ringway.shared.contracts.agents import AgentStateChanged
+from ringway.shared.contracts.agents import (
+    AgentCreated,
+    AgentStateChanged,
+    AgentUpdated,
+)
 from ringway.shared.contracts.callbacks import CallbackRequested
 from ringway.shared.contracts.common import Direction
 from ringway.shared.contracts.contacts import (
@@ -87,7 +92,15 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
 
     async def on_agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
                                      envelope: Envelope) -> None:
-        await track_agent(uow, event.agent_id, event.state.value, event.changed_at)
+        await track_agent(uow, _agent_update(event))
+
+    async def on_agent_updated(uow: UnitOfWork, event: AgentUpdated,
+                               envelope: Envelope) -> None:
+        await update_profile(uow, event.agent_id, tuple(event.queue_ids), event.blended)
+
+    async def on_agent_created(uow: UnitOfWork, event: AgentCreated,
+                               envelope: Envelope) -> None:
+        await update_profile(uow, event.agent_id, tuple(event.queue_ids), event.blended)
 
     async def on_customer_erased(uow: UnitOfWork, event: CustomerErased,
                                  envelope: Envelope) -> None:
@@ -103,6 +116,8 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         ContactQueued.event_type: on_contact_queued,
         ContactAccepted.event_type: on_contact_accepted,
         AgentStateChanged.event_type: on_agent_state_changed,
+        AgentCreated.event_type: on_agent_created,
+        AgentUpdated.event_type: on_agent_updated,
     }
 
 
@@ -114,6 +129,11 @@ async def _enrol_known(ctx: DialerContext, uow: UnitOfWork, customer_id: str, tr
     phone, region, country = known
     await enrolment.enrol_by_trigger(ctx, uow, Enrolment(
         customer_id, phone, region, trigger, country=country, attributes=attributes))
+
+
+def _agent_update(event: AgentStateChanged) -> AgentUpdate:
+    return AgentUpdate(event.agent_id, event.state.value, event.changed_at,
+                       tuple(event.queue_ids), event.blended)
 
 
 def _present(values: dict[str, str | None]) -> dict[str, str]:

@@ -55,15 +55,6 @@ async def _next_step(ctx: DialerContext, uow: UnitOfWork, attempt: object, outco
     return step.final
 
 
-async def track_agent(uow: UnitOfWork, agent_id: str, state: str, changed_at: datetime) -> None:
-    """Keep the latest state of an agent (older events never overwrite newer ones)."""
-    t = tables.agent_states
-    statement = uow.db.insert(t).values(agent_id=agent_id, state=state, changed_at=changed_at)
-    await uow.session.execute(statement.on_conflict_do_update(
-        index_elements=["agent_id"], set_={"state": state, "changed_at": changed_at},
-        where=t.c.changed_at <= changed_at))
-
-
 def disposition_of(text: str | None) -> Disposition:
     """Routing's free-text disposition as one the dialer acts on (unknown -> completed)."""
     try:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
 from ringway.dialer import tables
+from ringway.dialer.agents import pool
 from ringway.dialer.blending import inbound_over_target
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.abandons import WindowRate, window_start
+from ringway.dialer.domain.arrivals import RingProfile, ages_histogram
 from ringway.dialer.domain.compliance import Profile, Rules
 from ringway.dialer.domain.hours import ZonedHours, parse_hours
 from ringway.dialer.domain.pacing import PacingInputs
@@ -57,41 +60,59 @@ async def _answer_counts(uow: UnitOfWork, campaign_id: str, since: datetime) -> 
     return {str(outcome): int(n) for outcome, n in rows.all()}
 
 
-async def agent_counts(uow: UnitOfWork) -> tuple[int, int, int]:
-    """(logged in, ready, busy) among the agents routing reports."""
-    t = tables.agent_states
-    result = await uow.session.execute(select(t.c.state, func.count()).group_by(t.c.state))
-    rows: dict[str, int] = {str(state): int(n) for state, n in result.all()}
-    busy = sum(rows.get(s, 0) for s in ("busy", "wrap_up", "reserved"))
-    logged_in = sum(n for s, n in rows.items() if s != "offline")
-    return logged_in, rows.get("available", 0), busy
+@dataclass(frozen=True)
+class InFlight:
+    """Calls ringing (by whole seconds rung so far) and answers waiting for an agent."""
+
+    ages: tuple[int, ...]
+    answered_waiting: int
+
+    @property
+    def count(self) -> int:
+        """Every call still in flight."""
+        return sum(self.ages) + self.answered_waiting
 
 
 async def in_flight(uow: UnitOfWork, campaign_id: str, now: datetime,
-                    connect_limit_s: float) -> int:
+                    connect_limit_s: float) -> InFlight:
     """Calls ringing, or answered and still within the connect limit."""
     t = tables.attempts
     waiting_since = now - timedelta(seconds=connect_limit_s)
-    count = await uow.session.scalar(select(func.count()).select_from(t).where(
+    rows = (await uow.session.execute(select(t.c.outcome, t.c.started_at).where(
         t.c.campaign_id == campaign_id,
         (t.c.outcome.is_(None)) | ((t.c.outcome == Outcome.HUMAN.value)
-                                   & (t.c.answered_at >= waiting_since))))
-    return int(count or 0)
+                                   & (t.c.answered_at >= waiting_since))))).all()
+    ringing = [(now - _aware(r.started_at)).total_seconds() for r in rows if r.outcome is None]
+    return InFlight(ages_histogram(ringing), len(rows) - len(ringing))
 
 
-async def estimates(uow: UnitOfWork, campaign_id: str) -> tuple[float, int, float, float]:
-    """(answer rate, samples, mean seconds to answer, mean handle seconds) from recent calls."""
+@dataclass(frozen=True)
+class Estimates:
+    """Live estimates from the campaign's recent calls."""
+
+    answer_rate: float
+    samples: int
+    mean_answer_s: float
+    mean_handle_s: float
+    rings: RingProfile
+
+
+async def estimates(uow: UnitOfWork, campaign_id: str) -> Estimates:
+    """Answer rate, ring times (by outcome) and handle time from the recent calls."""
     t = tables.attempts
     rows = (await uow.session.execute(
         select(t.c.outcome, t.c.ring_ms, t.c.answered_at, t.c.ended_at)
         .where(t.c.campaign_id == campaign_id, t.c.outcome.is_not(None))
         .order_by(t.c.started_at.desc()).limit(ESTIMATE_SAMPLE))).all()
-    answered = [r for r in rows if r.outcome in {o.value for o in ANSWERED}]
+    answered_outcomes = {o.value for o in ANSWERED}
+    answered = [r for r in rows if r.outcome in answered_outcomes]
     rings = [r.ring_ms / 1000 for r in answered if r.ring_ms is not None]
     handles = [(r.ended_at - r.answered_at).total_seconds() for r in answered
                if r.outcome == Outcome.CONNECTED.value and r.ended_at and r.answered_at]
-    rate = len(answered) / len(rows) if rows else 0.0
-    return (rate, len(rows), _mean(rings, DEFAULT_ANSWER_S), _mean(handles, DEFAULT_HANDLE_S))
+    profile = RingProfile.of([(r.ring_ms / 1000, r.outcome in answered_outcomes)
+                              for r in rows if r.ring_ms is not None])
+    return Estimates(len(answered) / len(rows) if rows else 0.0, len(rows),
+                     _mean(rings, DEFAULT_ANSWER_S), _mean(handles, DEFAULT_HANDLE_S), profile)
 
 
 async def recent_answers(uow: UnitOfWork, campaign_id: str, last: int = 100) -> tuple[int, int]:
@@ -111,16 +132,21 @@ def _mean(values: list[float], default: float) -> float:
 async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: datetime,
                  pace_factor: float) -> PacingInputs:
     """Every input of a pacing decision for `campaign` now."""
-    logged_in, ready, busy = await agent_counts(uow)
+    agents = await pool(uow, campaign.queue_id, now)
     rates = await window_rates(uow, campaign, rules.profiles, now)
-    answer_rate, samples, answer_s, handle_s = await estimates(uow, campaign.id)
+    estimate = await estimates(uow, campaign.id)
     connect_s = rules.connect_limit_ms / 1000
+    flight = await in_flight(uow, campaign.id, now, connect_s)
     recent_live, recent_abandoned = await recent_answers(uow, campaign.id)
     return PacingInputs(
-        mode=campaign.dialing_mode, agents_logged_in=logged_in, agents_ready=ready,
-        agents_busy=busy, calls_in_flight=await in_flight(uow, campaign.id, now, connect_s),
-        answer_rate=answer_rate, samples=samples, mean_handle_s=handle_s,
-        mean_answer_s=answer_s, connect_limit_s=connect_s,
+        mode=campaign.dialing_mode, agents_logged_in=agents.logged_in,
+        agents_ready=agents.ready, agents_busy=agents.busy,
+        wrap_elapsed_s=tuple(agents.wrap_elapsed_s), mean_wrap_s=agents.mean_wrap_s,
+        calls_in_flight=flight.count, in_flight_ages=flight.ages,
+        answered_waiting=flight.answered_waiting, answer_rate=estimate.answer_rate,
+        samples=estimate.samples, mean_handle_s=estimate.mean_handle_s,
+        mean_answer_s=estimate.mean_answer_s, ring_calls=estimate.rings.calls,
+        ring_humans=estimate.rings.humans, connect_limit_s=connect_s,
         abandon_cap=min((r.cap for r in rates), default=0.03),
         window_rates={r.profile: round(r.rate, 6) for r in rates},
         budget=min((r.budget for r in rates), default=0.0),
@@ -129,3 +155,8 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
         inbound_over_target=await inbound_over_target(
             uow, now, campaign.settings.blend_max_inbound_wait_s),
         agentless_lines=AGENTLESS_LINES)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite drops the offset of stored times; the dialer stores UTC only.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value

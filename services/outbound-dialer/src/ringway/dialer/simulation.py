@@ -8,6 +8,7 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import count
 
+from ringway.dialer.domain.arrivals import RingProfile, ages_histogram
 from ringway.dialer.domain.campaigns import DialingMode
 from ringway.dialer.domain.pacing import PacingInputs, decide
 from ringway.dialer.telephony import CallOutcome, CarrierProfile, SimulatedCarrier
@@ -98,6 +99,10 @@ class Simulator:
         self.completed = 0
         self.humans = 0
         self.handle: deque[float] = deque(maxlen=500)
+        self.wrapping: dict[int, float] = {}
+        self.ringing_since: dict[int, float] = {}
+        self.rings: deque[tuple[float, bool]] = deque(maxlen=500)
+        self.wraps: deque[float] = deque(maxlen=500)
         self.answer_s: deque[float] = deque(maxlen=500)
         self.recent: deque[bool] = deque(maxlen=100)
         self.hour: deque[tuple[float, bool]] = deque()
@@ -120,7 +125,11 @@ class Simulator:
             at, _, kind, call = heapq.heappop(self.events)
             getattr(self, f"_on_{kind}")(at, call)
 
+    def _ended_ringing(self, at: float, call: int, human: bool) -> None:
+        self.rings.append((at - self.ringing_since.pop(call), human))
+
     def _on_human(self, at: float, call: int) -> None:
+        self._ended_ringing(at, call, True)
         self.ringing -= 1
         self.completed += 1
         self.humans += 1
@@ -132,10 +141,16 @@ class Simulator:
         self._push(at + self.c.connect_limit_s, "deadline", call)
 
     def _on_other(self, at: float, call: int) -> None:
+        self._ended_ringing(at, call, False)
         self.ringing -= 1
         self.completed += 1
 
-    def _on_free(self, at: float, call: int) -> None:
+    def _on_wrap(self, at: float, agent: int) -> None:
+        self.wrapping[agent] = at
+        self._push(at + self.c.wrap_s, "free", agent)
+
+    def _on_free(self, at: float, agent: int) -> None:
+        self.wraps.append(at - self.wrapping.pop(agent))
         self.free_agents += 1
         if self.waiting:
             oldest = min(self.waiting, key=lambda c: self.waiting[c].answered_at)
@@ -155,7 +170,7 @@ class Simulator:
         self.result.connects += 1
         self.result.answer_to_agent_s.append(at - answered_at)
         self._record_live(at, abandoned=False)
-        self._push(at + handle, "free", -1)
+        self._push(at + talk_s, "wrap", next(self.ids))
 
     def _record_live(self, at: float, *, abandoned: bool) -> None:
         r = self.result
@@ -171,7 +186,7 @@ class Simulator:
             r.max_hour_rate = max(r.max_hour_rate, hour_rate)
 
     def _pace(self, now: float) -> None:
-        inputs = self._inputs()
+        inputs = self._inputs(now)
         decision = decide(inputs)
         self.factor = decision.pace_factor
         self.result.reasons[decision.reason] += 1
@@ -182,6 +197,7 @@ class Simulator:
         call = next(self.ids)
         result = self.carrier.sample(self.c.ring_timeout_s)
         self.ringing += 1
+        self.ringing_since[call] = now
         self.result.attempts += 1
         at = now + result.ring_ms / 1000
         if result.outcome is CallOutcome.HUMAN:
@@ -191,14 +207,19 @@ class Simulator:
         else:
             self._push(at, "other", call)
 
-    def _inputs(self) -> PacingInputs:
+    def _inputs(self, now: float) -> PacingInputs:
         r, cap = self.result, self.c.abandon_cap
+        profile = RingProfile.of(list(self.rings))
         budget = cap * r.live - r.abandoned
         rate = r.abandoned / r.live if r.live else 0.0
         return PacingInputs(
             mode=self.c.mode, agents_logged_in=self.c.agents,
             agents_ready=max(0, self.free_agents - len(self.waiting)),
             agents_busy=self.c.agents - self.free_agents,
+            wrap_elapsed_s=tuple(now - since for since in self.wrapping.values()),
+            mean_wrap_s=_mean(self.wraps, 0.0) if self.wraps else None,
+            answered_waiting=len(self.waiting), in_flight_ages=self._ages(now),
+            ring_calls=profile.calls, ring_humans=profile.humans,
             calls_in_flight=self.ringing + len(self.waiting),
             answer_rate=self.humans / self.completed if self.completed else 0.0,
             samples=self.completed, mean_handle_s=_mean(self.handle, 210.0),
@@ -206,6 +227,10 @@ class Simulator:
             abandon_cap=cap, window_rates={"day": rate}, budget=budget, live_in_window=r.live,
             recent_live=len(self.recent), recent_abandoned=sum(self.recent),
             pace_factor=self.factor)
+
+
+    def _ages(self, now: float) -> tuple[int, ...]:
+        return ages_histogram(now - since for since in self.ringing_since.values())
 
 
 def _mean(values: deque[float], default: float) -> float:

@@ -4,6 +4,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -164,6 +165,18 @@ agent_states = Table(
     Column("agent_id", String(64), primary_key=True),
     Column("state", String(20), nullable=False),
     Column("changed_at", UtcDateTime(), nullable=False),
+    # 0006: only agents routing marks as blended take outbound work.
+    Column("blended", Boolean, nullable=False, server_default="0"),
+    Column("last_wrap_s", Float, nullable=True),
+)
+
+# 0006: the routing queues each agent serves (a campaign's pool is one queue).
+agent_queues = Table(
+    "agent_queues",
+    metadata,
+    Column("agent_id", String(64), primary_key=True),
+    Column("queue_id", String(64), primary_key=True),
+    Index("ix_agent_queues_queue", "queue_id"),
 )
 
 # 0005: inbound contacts waiting in routing's queues (contacts topic), for blending.

@@ -6,12 +6,13 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from ringway.dialer.domain.arrivals import Demand, RingProfile, Supply, poisson_excess, poisson_tail
 from ringway.dialer.domain.campaigns import DialingMode
 
 MIN_SAMPLES = 200          # attempts before the answer-rate estimate is trusted
 MIN_LIVE = 34              # live answers before one abandon fits under a 3% cap
 SAFETY = 0.5               # aim at half the cap on average
-RISK_Z = 3.09              # P(abandons beyond the remaining budget) <= 0.1%
+BUDGET_RISK = 0.001        # P(abandons beyond the remaining budget) <= 0.1%
 SPIKE_FACTOR = 2.0         # recent abandon rate above twice the cap is a spike
 RECOVERY = 0.02            # pace factor regained per calm decision
 MAX_LINES_PER_AGENT = 6
@@ -40,6 +41,12 @@ class PacingInputs:
     pace_factor: float = 1.0
     inbound_over_target: bool = False
     agentless_lines: int = 0
+    wrap_elapsed_s: tuple[float, ...] = ()
+    mean_wrap_s: float | None = None
+    ring_calls: tuple[int, ...] = ()
+    ring_humans: tuple[int, ...] = ()
+    in_flight_ages: tuple[int, ...] = ()
+    answered_waiting: int = 0
 
 
 @dataclass(frozen=True)
@@ -99,34 +106,71 @@ def _pace_factor(i: PacingInputs) -> float:
 
 
 def _predictive_lines(i: PacingInputs) -> tuple[int, float]:
-    """The most lines whose abandons stay under target and, almost surely, within budget."""
-    best, expected = i.agents_ready, 0.0
-    cap = (i.agents_ready + i.agents_busy) * MAX_LINES_PER_AGENT
-    for lines in range(max(i.agents_ready, i.calls_in_flight), cap + 1):
-        mean, sd = _excess(i, lines)
-        abandons = _partial_expectation(mean, sd, i.agents_ready)
-        answers = lines * i.answer_rate
-        within_target = abandons <= SAFETY * i.abandon_cap * max(answers, 1e-9)
-        within_budget = mean + RISK_Z * sd <= i.agents_ready + i.budget
-        if not (within_target and within_budget):
-            break
-        best, expected = lines, abandons
-    return best, expected
+    """The most lines whose abandons stay under target and, almost surely, within budget.
+
+    Each second ahead is checked: the answers expected by then (calls in flight by how long
+    they have rung, new calls by the measured ring times) against the agents free by then
+    plus the connect limit. Abandons grow with every extra line, so a bisection finds the
+    largest number of new calls that passes.
+    """
+    floor = max(0, i.agents_ready - i.calls_in_flight)
+    most = max(floor, (i.agents_ready + i.agents_busy) * MAX_LINES_PER_AGENT
+               - i.calls_in_flight)
+    checks = _horizon_checks(i)
+    if not checks:
+        return i.calls_in_flight + floor, 0.0
+    # Grow the step until a number fails, then bisect: the answer is usually small.
+    low, step = floor, 1
+    while low + step <= most and _fits(i, checks, low + step)[0]:
+        low, step = low + step, step * 2
+    high = min(most, low + step - 1)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if _fits(i, checks, middle)[0]:
+            low = middle
+        else:
+            high = middle - 1
+    _, expected = _fits(i, checks, low)
+    return i.calls_in_flight + low, expected
 
 
-def _excess(i: PacingInputs, lines: int) -> tuple[float, float]:
-    """Mean and s.d. of (answers among `lines`) - (busy agents freed before they answer)."""
-    p = i.answer_rate
-    horizon = i.mean_answer_s + i.connect_limit_s
-    q = 1 - math.exp(-horizon / max(i.mean_handle_s, 1.0))
-    mean = lines * p - i.agents_busy * q
-    variance = lines * p * (1 - p) + i.agents_busy * q * (1 - q)
-    return mean, math.sqrt(max(variance, 1e-9))
+# (demand mean, demand variance, supply mean, supply variance, P(new call answered by then))
+Check = tuple[float, float, float, float, float]
 
 
-def _partial_expectation(mean: float, sd: float, threshold: float) -> float:
-    """E[max(0, D - threshold)] for D ~ Normal(mean, sd)."""
-    z = (threshold - mean) / sd
-    density = math.exp(-z * z / 2) / math.sqrt(2 * math.pi)
-    tail = 0.5 * math.erfc(z / math.sqrt(2))
-    return sd * density + (mean - threshold) * tail
+def _horizon_checks(i: PacingInputs) -> list[Check]:
+    profile = RingProfile(i.ring_calls, i.ring_humans)
+    demand = Demand(profile, i.in_flight_ages, i.answered_waiting)
+    supply = _supply(i)
+    # Past the longest ring a person answered after, no answer comes: nothing to check.
+    last = max((n for n, humans in enumerate(i.ring_humans) if humans), default=-1) + 1
+    return [(*demand.by(seconds), *supply.by(seconds + i.connect_limit_s),
+             profile.answer_by(0, seconds)) for seconds in range(1, last + 1)]
+
+
+def _supply(i: PacingInputs) -> Supply:
+    wrap = i.mean_wrap_s
+    if wrap is None:  # no wrap-up seen yet: every busy agent frees at the handle-time rate
+        return Supply(i.agents_ready, (), i.agents_busy, i.mean_handle_s, 0.0)
+    left = tuple(max(0.0, wrap - elapsed) for elapsed in i.wrap_elapsed_s)
+    talking = max(0, i.agents_busy - len(left))
+    return Supply(i.agents_ready, left, talking, i.mean_handle_s - wrap, wrap)
+
+
+def _fits(i: PacingInputs, checks: list[Check], new: int) -> tuple[bool, float]:
+    """Whether `new` more calls keep abandons under target and within budget; the abandons.
+
+    An answer arriving in a given second is lost when the answers so far outnumber the
+    agents free by then plus the connect limit. Answers are few and skewed, so their count
+    is taken as Poisson (a normal law would understate the tail several times over).
+    """
+    lost, before = 0.0, 0.0
+    for demand, _, supply, _, p_new in checks:
+        ringing = demand - i.answered_waiting + new * p_new
+        room = math.floor(supply) - i.answered_waiting
+        # The answers of this second beyond the room left, counting earlier ones as placed.
+        lost += poisson_excess(room, ringing) - poisson_excess(room, before)
+        before = ringing
+    within_budget = poisson_tail(math.floor(i.budget) + 1, lost) <= BUDGET_RISK
+    answers = before + i.answered_waiting
+    return within_budget and lost <= SAFETY * i.abandon_cap * max(answers, 1e-9), lost

@@ -1,0 +1,121 @@
+"""When answers and free agents will arrive over the next seconds: the predictive forecast.
+
+Every input is a live estimate the dialer measures: how long recent calls rang and which of
+them a person answered (by whole second), how long each call in flight has rung so far, and
+when busy agents free up (a wrap-up in progress ends at a known time; a talking agent must
+finish the call and then wrap up).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
+
+
+@dataclass(frozen=True)
+class RingProfile:
+    """Recent calls by the whole second their ringing ended: all calls, and people answering."""
+
+    calls: tuple[int, ...]
+    humans: tuple[int, ...]
+
+    @classmethod
+    def of(cls, rings: list[tuple[float, bool]]) -> RingProfile:
+        """Build from (ring seconds, answered by a person) samples."""
+        size = 1 + max((int(ring) for ring, _ in rings), default=0)
+        calls, humans = [0] * size, [0] * size
+        for ring, human in rings:
+            calls[int(ring)] += 1
+            humans[int(ring)] += human
+        return cls(tuple(calls), tuple(humans))
+
+    @cached_property
+    def _cumulative(self) -> tuple[list[int], list[int]]:
+        return [0, *accumulate(self.calls)], [0, *accumulate(self.humans)]
+
+    def answer_by(self, age: int, seconds: int) -> float:
+        """P(a person answers within `seconds`) for a call still ringing after `age` seconds."""
+        calls, humans = self._cumulative
+        last = len(self.calls)
+        age = min(age, last)
+        still = calls[last] - calls[age]
+        if still <= 0:
+            return 0.0
+        return (humans[min(age + seconds, last)] - humans[age]) / still
+
+
+@dataclass(frozen=True)
+class Supply:
+    """Agents free by each second ahead: ready now, wrap-ups ending, talkers finishing."""
+
+    ready: int
+    wrap_remaining_s: tuple[float, ...]
+    talking: int
+    talk_s: float
+    wrap_s: float
+
+    def by(self, seconds: float) -> tuple[float, float]:
+        """Mean and variance of the agents free within `seconds` from now."""
+        known = sum(1 for left in self.wrap_remaining_s if left <= seconds)
+        q = 1 - math.exp(-max(0.0, seconds - self.wrap_s) / max(self.talk_s, 1.0))
+        return self.ready + known + self.talking * q, self.talking * q * (1 - q)
+
+
+@dataclass(frozen=True)
+class Demand:
+    """Answers expected by each second ahead from the calls in flight (not yet new calls)."""
+
+    profile: RingProfile
+    ages: tuple[int, ...]
+    answered_waiting: int
+
+    def by(self, seconds: int) -> tuple[float, float]:
+        """Mean and variance of the answers (waiting ones included) within `seconds`."""
+        mean, variance = float(self.answered_waiting), 0.0
+        for age, calls in enumerate(self.ages):
+            if calls:
+                p = self.profile.answer_by(age, seconds)
+                mean += calls * p
+                variance += calls * p * (1 - p)
+        return mean, variance
+
+
+def ages_histogram(ages: Iterable[float]) -> tuple[int, ...]:
+    """Calls in flight counted by the whole seconds they have rung so far."""
+    counts: list[int] = []
+    for age in ages:
+        index = max(0, int(age))
+        counts.extend([0] * (index + 1 - len(counts)))
+        counts[index] += 1
+    return tuple(counts)
+
+
+def poisson_tail(k: int, mean: float) -> float:
+    """P(X >= k) for X ~ Poisson(mean)."""
+    return _tails(k, mean)[0]
+
+
+def poisson_excess(room: int, mean: float) -> float:
+    """E[max(0, X - room)] for X ~ Poisson(mean): the answers beyond the agents there are."""
+    if room <= 0:
+        return mean - room
+    at_least, above = _tails(room, mean)
+    return mean * at_least - room * above
+
+
+def _tails(k: int, mean: float) -> tuple[float, float]:
+    """(P(X >= k), P(X >= k + 1)), with the far tail taken as nil to save the sum."""
+    if k <= 0:
+        return 1.0, _tails(k + 1, mean)[0] if k == 0 else 1.0
+    if mean <= 0 or k > mean + 12 * math.sqrt(mean) + 12:
+        return 0.0, 0.0
+    term = math.exp(-mean)
+    below = term
+    for j in range(1, k):
+        term *= mean / j
+        below += term
+    at_least = max(0.0, 1.0 - below)
+    return at_least, max(0.0, at_least - term * mean / k)
