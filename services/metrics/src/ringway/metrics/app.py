@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -14,6 +15,7 @@ from ringway.metrics.dashboard_api import router as dashboard_router
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.domain.outbound import OutboundRules
 from ringway.metrics.forecast_api import router as forecast_router
+from ringway.metrics.prune import Retention, install_pruning
 from ringway.metrics.realtime_api import install_live_metrics
 from ringway.metrics.realtime_api import router as realtime_router
 from ringway.metrics.settings import MetricsSettings
@@ -61,4 +63,9 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
     app.state.rules = rules
     app.state.reason_categories = dict(settings.reason_categories)
     install_live_metrics(app, runtime, rules)
+    keep = Retention(finished_contacts=timedelta(hours=settings.finished_contact_retention_h),
+                     stale_waiting=timedelta(hours=settings.stale_waiting_h),
+                     contacts_seen=timedelta(days=settings.contact_memory_days),
+                     customer_contacts=timedelta(hours=2 * settings.fcr_window_h))
+    install_pruning(app, runtime.uow, keep, settings.prune_interval_s)
     return app

@@ -52,6 +52,20 @@ class MetricsSettings(ServiceSettings):
         description="Dispositions that count as a conversion (JSON list)."
     )
 
+    prune_interval_s: float = Field(
+        default=300, gt=0, description="How often per-contact state past its retention is deleted."
+    )
+    finished_contact_retention_h: float = Field(
+        default=24, gt=0, description="Hours a finished contact's wallboard row is kept."
+    )
+    stale_waiting_h: float = Field(
+        default=72, gt=0, description="Hours after which a contact still marked waiting (its "
+        "end event never came) leaves the wallboard."
+    )
+    contact_memory_days: float = Field(
+        default=7, gt=0, description="Days a contact is remembered to tell transfers apart."
+    )
+
     @field_validator("interval_minutes")
     @classmethod
     def _interval_choice(cls, value: int) -> int:
