@@ -53,6 +53,9 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
     async def on_contact_accepted(uow: UnitOfWork, event: ContactAccepted,
                                   envelope: Envelope) -> None:
         await blending.inbound_left(uow, event.contact_id)
+        if event.direction is Direction.INBOUND:
+            await blending.inbound_outcome(uow, event.contact_id, event.queue_id,
+                                           event.accepted_at, event.waited_ms, answered=True)
 
     async def on_contact_completed(uow: UnitOfWork, event: ContactCompleted,
                                    envelope: Envelope) -> None:
@@ -85,6 +88,9 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
     async def on_contact_abandoned(uow: UnitOfWork, event: ContactAbandoned,
                                    envelope: Envelope) -> None:
         await blending.inbound_left(uow, event.contact_id)
+        if event.direction is Direction.INBOUND:
+            await blending.inbound_outcome(uow, event.contact_id, event.queue_id,
+                                           event.abandoned_at, event.waited_ms, answered=False)
         # No agent within the connect limit: an abandoned call, counted against the cap.
         if event.direction is Direction.OUTBOUND and event.attempt_id:
             await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,

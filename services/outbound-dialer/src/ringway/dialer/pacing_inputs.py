@@ -9,10 +9,11 @@ from sqlalchemy import func, select
 
 from ringway.dialer import tables
 from ringway.dialer.agents import pool
-from ringway.dialer.blending import inbound_over_target
+from ringway.dialer.blending import inbound_over_target, service_levels
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.abandons import WindowRate, window_start
 from ringway.dialer.domain.arrivals import RingProfile, ages_histogram
+from ringway.dialer.domain.blending import queues_below_target
 from ringway.dialer.domain.compliance import Profile, Rules
 from ringway.dialer.domain.hours import ZonedHours, parse_hours
 from ringway.dialer.domain.pacing import PacingInputs
@@ -138,6 +139,9 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
     connect_s = rules.connect_limit_ms / 1000
     flight = await in_flight(uow, campaign.id, now, connect_s)
     recent_live, recent_abandoned = await recent_answers(uow, campaign.id)
+    s = campaign.settings
+    levels = await service_levels(uow, now, s.blend_service_level_s,
+                                  timedelta(minutes=s.blend_window_min))
     return PacingInputs(
         mode=campaign.dialing_mode, agents_logged_in=agents.logged_in,
         agents_ready=agents.ready, agents_busy=agents.busy,
@@ -154,6 +158,9 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
         recent_live=recent_live, recent_abandoned=recent_abandoned, pace_factor=pace_factor,
         inbound_over_target=await inbound_over_target(
             uow, now, campaign.settings.blend_max_inbound_wait_s),
+        inbound_below_service_level=tuple(queues_below_target(
+            levels, s.blend_service_level_target, s.blend_queues)),
+        inbound_service_levels={q.queue_id: round(q.level, 4) for q in levels},
         agentless_lines=AGENTLESS_LINES)
 
 

@@ -89,6 +89,17 @@ class CampaignSettings(BaseModel):
     blend_max_inbound_wait_s: int | None = Field(
         default=20, ge=1, le=3600,
         description="Back off while an inbound contact has waited longer (None: never).")
+    blend_service_level_s: int = Field(
+        default=20, ge=1, le=3600,
+        description="Answer-time threshold of the inbound service level the dialer protects.")
+    blend_service_level_target: float | None = Field(
+        default=0.8, gt=0, le=1,
+        description="Back off while an inbound queue answers a smaller share within the "
+        "threshold over the window (None: never).")
+    blend_window_min: int = Field(default=15, ge=1, le=24 * 60,
+                                  description="Minutes of inbound history the level is taken on.")
+    blend_queues: list[str] = Field(default_factory=list, max_length=100,
+                                    description="Inbound queues protected; empty: every one.")
     abandon_cap: float | None = Field(
         default=None, gt=0, lt=1, description="A stricter cap than the profiles' (e.g. 0.01).")
 

@@ -188,4 +188,16 @@ inbound_waiting = Table(
     Column("since", UtcDateTime(), nullable=False, index=True),
 )
 
+# 0007: recent inbound outcomes per queue (answered or abandoned, with the wait), so the
+# dialer backs off while an inbound queue misses its service level.
+inbound_outcomes = Table(
+    "inbound_outcomes",
+    metadata,
+    Column("contact_id", String(64), primary_key=True),
+    Column("queue_id", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False, index=True),
+    Column("waited_ms", Integer, nullable=False),
+    Column("answered", Boolean, nullable=False),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

@@ -40,6 +40,8 @@ class PacingInputs:
     recent_abandoned: int = 0
     pace_factor: float = 1.0
     inbound_over_target: bool = False
+    inbound_below_service_level: tuple[str, ...] = ()
+    inbound_service_levels: dict[str, float] = field(default_factory=dict)
     agentless_lines: int = 0
     wrap_elapsed_s: tuple[float, ...] = ()
     mean_wrap_s: float | None = None
@@ -72,6 +74,9 @@ def decide(i: PacingInputs) -> PacingDecision:
         return PacingDecision(0, "no_agents_logged_in", i.pace_factor, i.calls_in_flight)
     if i.inbound_over_target:
         return PacingDecision(0, "inbound_over_target", i.pace_factor, i.calls_in_flight)
+    if i.inbound_below_service_level:
+        return PacingDecision(0, "inbound_below_service_level", i.pace_factor,
+                              i.calls_in_flight)
     if i.mode is DialingMode.PREVIEW:
         return PacingDecision(0, "preview_agent_starts_calls", i.pace_factor, i.calls_in_flight)
     if i.mode is DialingMode.PROGRESSIVE:
