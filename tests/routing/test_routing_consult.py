@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from datetime import datetime
 
 import pytest
 from engine_helpers import CHAT, FakeClock, agent, contact, engine_with, of_type
 from routing_harness import RoutingFactory
 
+from ringway.routing.api import _events
 from ringway.routing.domain import InvalidRequest, InvalidTransition, QueueSpec, effects
 from ringway.shared.contracts.agents import AgentState
 
@@ -115,3 +118,23 @@ async def test_only_the_handling_agent_may_consult(routing_factory: RoutingFacto
                                       to_agent_id=dana)
     assert response.json()["kind"] == "contact"
     await routing.as_agent(dana, "consult", created["id"], expect=404, to_agent_id="nobody")
+
+
+async def test_the_consulted_agent_is_told_by_push(routing_factory: RoutingFactory) -> None:
+    routing = await routing_factory()
+    dana = await routing.agent("Dana", queues=["support"])
+    created = await routing.contact()
+    await routing.as_agent(dana, "accept", created["id"])
+    expert = await routing.agent("Expert", queues=["billing"])
+    stream = _events(routing.router, expert)
+    assert await anext(stream) == ": connected\n\n"
+    pending = asyncio.create_task(anext(stream))
+    await routing.as_agent(dana, "consult", created["id"], to_agent_id=expert)
+    kind, data = (await asyncio.wait_for(pending, timeout=5)).strip().split("\n")
+    assert (kind, json.loads(data[6:])) == ("event: consult", {
+        "event": "consult", "contact_id": created["id"], "agent_id": dana})
+    pending = asyncio.create_task(anext(stream))
+    await routing.as_agent(dana, "consult/cancel", created["id"])
+    ended = json.loads((await asyncio.wait_for(pending, timeout=5)).strip().split("\n")[1][6:])
+    assert (ended["event"], ended["outcome"]) == ("consult_ended", "cancelled")
+    await stream.aclose()

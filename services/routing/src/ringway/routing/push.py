@@ -18,11 +18,16 @@ class OfferHub:
         self._listeners: dict[str, set[asyncio.Queue[Offer | None]]] = {}
 
     def publish(self, found: list[fx.Effect]) -> None:
-        """Notify each offered agent's listeners."""
+        """Notify each offered (or consulted) agent's listeners."""
         for effect in found:
             if isinstance(effect, fx.Offered | fx.OfferEnded):
-                for listener in self._listeners.get(effect.agent_id, set()):
-                    listener.put_nowait(_notice(effect))
+                self._send(effect.agent_id, _notice(effect))
+            elif isinstance(effect, fx.ConsultStarted | fx.ConsultEnded):
+                self._send(effect.consult_agent_id, _consult_notice(effect))
+
+    def _send(self, agent_id: str, notice: Offer) -> None:
+        for listener in self._listeners.get(agent_id, set()):
+            listener.put_nowait(notice)
 
     @contextlib.asynccontextmanager
     async def listen(self, agent_id: str) -> AsyncIterator[asyncio.Queue[Offer | None]]:
@@ -48,3 +53,11 @@ def _notice(effect: fx.Offered | fx.OfferEnded) -> Offer:
                 "rule": effect.rule, "strategy": effect.strategy, "score": effect.score}
     return {"event": "offer_ended", "contact_id": effect.contact_id,
             "reservation_id": effect.reservation_id, "outcome": effect.outcome}
+
+
+def _consult_notice(effect: fx.ConsultStarted | fx.ConsultEnded) -> Offer:
+    if isinstance(effect, fx.ConsultStarted):
+        return {"event": "consult", "contact_id": effect.contact_id,
+                "agent_id": effect.agent_id}
+    return {"event": "consult_ended", "contact_id": effect.contact_id,
+            "agent_id": effect.agent_id, "outcome": effect.outcome}
