@@ -109,6 +109,8 @@ async def test_an_unknown_type_is_counted_and_skipped_and_the_batch_goes_on(
     assert router.handled == 1
     rows = (await metrics.get("/kpis/intervals", **DAY)).json()["items"]
     assert [r["offered"] for r in rows] == [1]
+    text = (await metrics.get("/metrics")).text  # ops see the count
+    assert "ringway_metrics_events_skipped_total 1.0" in text
 
 
 async def test_an_unknown_version_is_counted_and_dead_lettered_alone(metrics: Metrics) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from metrics_harness import ADMIN_KEY, DAY, Metrics
+from metrics_harness import ADMIN_KEY, DAY, Metrics, at, queued
 
 from ringway.shared.web.auth import Role
 
@@ -97,3 +97,18 @@ async def test_health_and_readiness(metrics: Metrics) -> None:
     ready = await metrics.client.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"database": True, "bus": True, "consumers": True}
+
+
+@pytest.mark.parametrize("path", ["/kpis/intervals", "/kpis/intervals.csv", "/kpis/reasons",
+                                  "/staffing/actual", "/forecast"])
+async def test_an_unknown_queue_is_a_404_problem_not_an_empty_report(metrics: Metrics,
+                                                                      path: str) -> None:
+    await metrics.deliver(queued("c1", at(1), queue="sales"))
+    known = await metrics.get(path, **DAY, queue_id="sales")
+    assert known.status_code == 200, known.text
+    response = await metrics.get(path, **DAY, queue_id="salse")
+    assert response.status_code == 404
+    assert response.headers["content-type"] == PROBLEM
+    body = response.json()
+    assert body["type"].endswith("/unknown-queue")
+    assert body["queue_id"] == "salse"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import StreamingResponse
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
 from ringway.metrics import realtime
@@ -48,10 +48,11 @@ async def wallboard_stream(request: Request, rt: Runtime, _: Watcher,
 class WallboardCollector(Collector):
     """Live KPIs as Prometheus gauges, from the snapshot a background task keeps fresh."""
 
-    def __init__(self) -> None:
+    def __init__(self, skipped: Callable[[], int] = lambda: 0) -> None:
         self.latest: dict[str, Any] = {"queues": [], "agents_by_state": {}}
+        self.skipped = skipped
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         """Gauges per queue and channel, and agents per state."""
         labels = ["queue", "channel"]
         gauges = {
@@ -72,11 +73,16 @@ class WallboardCollector(Collector):
         for state, count in self.latest["agents_by_state"].items():
             agents.add_metric([state], float(count))
         yield from [*gauges.values(), agents]
+        yield CounterMetricFamily("ringway_metrics_events_skipped",
+                                  "Events of an unknown type or version, skipped and logged",
+                                  value=float(self.skipped()))
 
 
 def install_live_metrics(app: FastAPI, runtime: ServiceRuntime, rules: KpiRules) -> None:
     """Register the collector and refresh it while the app runs."""
-    collector = WallboardCollector()
+    routers = runtime.routers
+    collector = WallboardCollector(
+        lambda: sum(int(getattr(r, "unknown", 0)) for r in routers))
     app.state.metrics_registry.register(collector)
     inner = app.router.lifespan_context
 

@@ -10,7 +10,13 @@ from ringway.metrics import domain, tables
 from ringway.metrics.domain import KpiRules
 from ringway.metrics.domain.agents import LOGGED_IN, agent_time, staffed_agents
 from ringway.metrics.schemas import AgentKpiRead, AgentKpiReport, ReasonRead, ReasonReport
-from ringway.metrics.service import check_interval, checked_range, fetch, in_range
+from ringway.metrics.service import (
+    check_interval,
+    checked_range,
+    ensure_known_queue,
+    fetch,
+    in_range,
+)
 from ringway.shared.db.uow import UnitOfWorkFactory
 
 AGENT_SUMS = ("answered", "handled", "talk_ms_total", "hold_ms_total", "wrap_up_ms_total")
@@ -84,6 +90,7 @@ async def reason_report(uow_factory: UnitOfWorkFactory, categories: Mapping[str,
                         channel: str | None = None) -> ReasonReport:
     """Offered, handled and resolved per contact reason, with category totals and shares."""
     start, end = checked_range(start, end)
+    await ensure_known_queue(uow_factory, queue_id)
     t = tables.reason_stats
     query = in_range(t, start, end)
     if queue_id is not None:
