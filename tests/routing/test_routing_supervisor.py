@@ -62,8 +62,10 @@ async def test_a_supervisor_forces_an_agent_not_ready_and_cannot_log_out_busy_wo
     await routing.call("PUT", "/supervisor/agents/nobody/state", expect=404,
                        json={"state": "offline"})
     await routing.flushed()
-    reasons = [e.data["reason"] for e in routing.events("agent.state_changed", subject=dana)]
-    assert "meeting" in reasons
+    changes = [(e.data["state"], e.data["reason"], e.data["forced_by"])
+               for e in routing.events("agent.state_changed", subject=dana)]
+    assert changes[:3] == [("available", None, None), ("not_ready", "meeting", "tester"),
+                           ("available", None, "tester")]
 
 
 async def test_agents_cannot_see_the_supervisor_view(routing: Routing) -> None:

@@ -81,7 +81,9 @@ async def change_state(agent_id: str, body: AgentStateChange, router: RouterDep,
                        principal: AgentOrSupervisor) -> AgentRead:
     """Log in, go ready, not-ready (with a reason) or offline; supervisors may force it."""
     acting_agent(principal, agent_id)
-    return await staffing.change_state(router, agent_id=agent_id, body=body)
+    forced_by = principal.subject if principal.subject != agent_id else None
+    return await staffing.change_state(router, agent_id=agent_id, body=body,
+                                       forced_by=forced_by)
 
 
 @agents_router.get("/{agent_id}/offers", response_class=StreamingResponse,

@@ -33,7 +33,8 @@ async def agent(agent_id: str, router: RouterDep, _: Supervisor) -> AgentLive:
 @supervisor_router.put("/agents/{agent_id}/state", response_model=AgentLive,
                        responses={409: {"description": "Not possible now (state in the body)"}})
 async def force_state(agent_id: str, body: AgentStateChange, router: RouterDep,
-                      _: Supervisor) -> AgentLive:
-    """Force an agent ready, not-ready (with a reason) or offline (logged out)."""
-    await staffing.change_state(router, agent_id=agent_id, body=body)
+                      principal: Supervisor) -> AgentLive:
+    """Force an agent ready, not-ready (with a reason) or offline; the event names who."""
+    await staffing.change_state(router, agent_id=agent_id, body=body,
+                                forced_by=principal.subject)
     return live.agent_live(router, agent_id)

@@ -185,4 +185,5 @@ def _(e: fx.ConsultEnded, ctx: Context) -> EventData:
 def _(e: fx.AgentChanged, ctx: Context) -> EventData:
     return ag.AgentStateChanged(agent_id=e.agent_id, previous=e.previous, state=e.state,
                                 reason=e.reason, changed_at=at(e.at),
-                                queue_ids=sorted(e.queues), blended=e.blended)
+                                queue_ids=sorted(e.queues), blended=e.blended,
+                                forced_by=e.forced_by)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,11 +101,12 @@ async def update_agent(router: Router, *, agent_id: str, body: AgentUpdate) -> A
     return await get_agent(router, agent_id=agent_id)
 
 
-async def change_state(router: Router, *, agent_id: str, body: AgentStateChange) -> AgentRead:
-    """Log in, go ready or not-ready, or log out; the engine says whether it may."""
+async def change_state(router: Router, *, agent_id: str, body: AgentStateChange,
+                       forced_by: str | None = None) -> AgentRead:
+    """Log in, go ready or not-ready, or log out; a supervisor's force is named in the event."""
     await _agent_row(router, agent_id)
 
-    def command(engine: domain.RoutingEngine) -> list[domain.effects.Effect]:
+    def change(engine: domain.RoutingEngine) -> list[domain.effects.Effect]:
         agent = engine.agent(agent_id)
         if body.state == "offline":
             return engine.log_out(agent_id)
@@ -112,6 +114,14 @@ async def change_state(router: Router, *, agent_id: str, body: AgentStateChange)
         if agent.presence is domain.Presence.OFFLINE:
             return engine.log_in(agent_id, ready=ready, reason=body.reason)
         return engine.set_presence(agent_id, ready=ready, reason=body.reason)
+
+    def command(engine: domain.RoutingEngine) -> list[domain.effects.Effect]:
+        found = change(engine)
+        if forced_by is None:
+            return found
+        return [replace(e, forced_by=forced_by)
+                if isinstance(e, domain.effects.AgentChanged) and e.agent_id == agent_id else e
+                for e in found]
 
     await mapped(lambda: router.run(command))
     return await get_agent(router, agent_id=agent_id)

@@ -49,6 +49,8 @@ class AgentStateChanged(EventData):
     queue_ids: list[str] = Field(default_factory=list,
                                  description="Queues the agent serves at the time of the change.")
     blended: bool = Field(default=False, description="May take outbound work.")
+    forced_by: str | None = Field(default=None, description="The supervisor who forced this "
+                                  "change; None when the agent or routing made it.")
 
 
 @event("agent.updated", topic=TOPIC, key="agent_id")

@@ -184,6 +184,7 @@ class AgentChanged:
     at: float
     queues: frozenset[str] = frozenset()
     blended: bool = False
+    forced_by: str | None = None
 
 
 Effect = (Queued | Offered | OfferEnded | Accepted | Held | Transferred | Reassigned
