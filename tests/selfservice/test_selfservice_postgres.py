@@ -68,3 +68,19 @@ async def test_fifty_parallel_bookings_of_the_last_place_make_exactly_one_visit(
     visits = [v for c in customers for v in (await pg_selfservice.client.get(
         f"/customers/{c}/visits", headers=pg_selfservice.customer(c))).json()]
     assert [v["slot_id"] for v in visits] == [slot]
+
+
+async def test_parallel_payments_of_one_invoice_pay_it_once(pg_selfservice: SelfService) -> None:
+    customer = (await pg_selfservice.register())["id"]
+    invoice = await pg_selfservice.invoice(customer, 4000)
+    await pg_selfservice.invoice(customer, 9000)  # more is owed than the invoice
+
+    answers = await asyncio.gather(*(pg_selfservice.pay(customer, f"inv-{i}",
+                                                        invoice_id=invoice["id"])
+                                     for i in range(10)))
+
+    assert sorted(a.status_code for a in answers) == [201] + [409] * 9
+    assert pg_selfservice.provider.approved == 1
+    account = (await pg_selfservice.client.get(
+        f"/customers/{customer}/account", headers=pg_selfservice.customer(customer))).json()
+    assert (account["balance_cents"], account["open_invoices"]) == (9000, 1)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from selfservice_harness import SelfService, eventually, running_selfservice
 
-from ringway.selfservice import idempotency, payments_service
+from ringway.selfservice import payments_service
 from ringway.selfservice.domain.payments import ChargeResult
 from ringway.selfservice.payments_schemas import PaymentCreate
 from ringway.selfservice.payments_service import PaymentContext
@@ -214,22 +214,6 @@ async def test_parallel_reconcilers_settle_a_payment_once(
 
         assert await payment_entries(selfservice, ana) == [-3000]
         assert (await account(selfservice, ana))["balance_cents"] == 2000
-
-
-async def test_a_key_claimed_by_a_process_that_died_before_its_payment_is_released(
-        start: Start, provider: CrashingProvider, customer: tuple[str, str]) -> None:
-    ana, key = customer
-    async with start() as selfservice:
-        await idempotency.claim(selfservice.runtime.uow, customer_id=ana, key=key,
-                                fingerprint="f" * 64, now=selfservice.clock.now)
-        selfservice.clock.advance(**LATER)
-
-        done = await selfservice.reconciler.run_once()
-        retried = await selfservice.pay(ana, key, amount_cents=3000)
-
-        assert done.keys_released == 1
-        assert retried.status_code == 201
-        assert "Idempotent-Replayed" not in retried.headers
 
 
 async def test_the_running_service_reconciles_on_its_own(

@@ -11,11 +11,14 @@ from ringway.selfservice import tables
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.auth import Principal
 
+# Built once: every audited request runs it.
+_INSERT = insert(tables.audit_log)
+
 
 async def record(uow: UnitOfWork, principal: Principal, *, action: str, resource: str,
                  resource_id: str | None, customer_id: str | None, at: datetime) -> None:
     """Add one audit entry inside the caller's transaction."""
-    await uow.session.execute(insert(tables.audit_log).values(
-        id=str(ULID()), at=at, actor=principal.subject[:200],
-        roles=" ".join(sorted(principal.roles))[:100], action=action, resource=resource,
-        resource_id=resource_id, customer_id=customer_id))
+    await uow.session.execute(_INSERT, {
+        "id": str(ULID()), "at": at, "actor": principal.subject[:200],
+        "roles": " ".join(sorted(principal.roles))[:100], "action": action,
+        "resource": resource, "resource_id": resource_id, "customer_id": customer_id})

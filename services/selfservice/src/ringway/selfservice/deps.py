@@ -21,13 +21,15 @@ from ringway.shared.web.auth import Authenticator, Principal, Role, require
 from ringway.shared.web.problems import ProblemError
 
 
-def current_time(request: Request) -> datetime:
+# Dependencies are `async def` even when they never await: FastAPI runs plain `def` ones on
+# a worker thread, and that hop cost more than the whole account read's own work.
+async def current_time(request: Request) -> datetime:
     """Now, from the app's clock (tests set their own)."""
     clock: Clock = request.app.state.clock
     return clock()
 
 
-def current_authenticator(request: Request) -> Authenticator:
+async def current_authenticator(request: Request) -> Authenticator:
     """The app's token signer and verifier."""
     authenticator: Authenticator = request.app.state.authenticator
     return authenticator
@@ -97,7 +99,7 @@ class SelfServiceState:
     passwords: Passwords
 
 
-def current_state(request: Request) -> SelfServiceState:
+async def current_state(request: Request) -> SelfServiceState:
     """The app's self-service state."""
     state: SelfServiceState = request.app.state.selfservice
     return state

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from ringway.selfservice import tables
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
@@ -26,14 +26,17 @@ class StoredResponse:
     replayed: bool = False
 
 
-async def claim(uow_factory: UnitOfWorkFactory, *, customer_id: str, key: str,
-                fingerprint: str, now: datetime) -> bool:
-    """True when this request is the first with the key (committed at once)."""
+async def claim(uow: UnitOfWork, *, customer_id: str, key: str, fingerprint: str,
+                now: datetime) -> bool:
+    """True when this request is the first with the key; the claim commits with `uow`.
+
+    A parallel request with the same key waits here until the first one's transaction ends:
+    it then sees the claim (and replays), or, if that transaction rolled back, claims it.
+    """
     t = tables.idempotency_keys
-    async with uow_factory() as uow:
-        result = await uow.session.execute(uow.db.insert(t).values(
-            customer_id=customer_id, key=key, fingerprint=fingerprint, created_at=now,
-        ).on_conflict_do_nothing())
+    result = await uow.session.execute(uow.db.insert(t).values(
+        customer_id=customer_id, key=key, fingerprint=fingerprint, created_at=now,
+    ).on_conflict_do_nothing())
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
@@ -69,11 +72,3 @@ async def store(uow: UnitOfWork, *, customer_id: str, key: str,
     await uow.session.execute(
         update(t).where(t.c.customer_id == customer_id, t.c.key == key)
         .values(status_code=response.status_code, response=json.dumps(response.body)))
-
-
-async def release(uow_factory: UnitOfWorkFactory, *, customer_id: str, key: str) -> None:
-    """Forget a key whose request was refused before anything happened."""
-    t = tables.idempotency_keys
-    async with uow_factory() as uow:
-        await uow.session.execute(
-            delete(t).where(t.c.customer_id == customer_id, t.c.key == key))

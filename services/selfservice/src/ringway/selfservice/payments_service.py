@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import BindParameter, ScalarSelect, func, insert, select, update
 from ulid import ULID
 
 from ringway.selfservice import audit, idempotency, ownership, tables
@@ -59,16 +59,22 @@ async def _ledger(uow: UnitOfWork, customer_id: str, kind: str, amount: int, ref
         reference_id=reference, at=now))
 
 
-async def balance_and_pending(uow: UnitOfWork, customer_id: str) -> tuple[int, int]:
-    """What the ledger says is owed, and what pending payments already cover."""
+def balance_and_pending_columns(
+        customer_id: str | BindParameter[Any]) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+    """Subqueries: what the ledger says is owed, and what pending payments already cover."""
     le, p = tables.ledger_entries, tables.payments
     balance = (select(func.coalesce(func.sum(le.c.amount_cents), 0))
                .where(le.c.customer_id == customer_id).scalar_subquery())
     pending = (select(func.coalesce(func.sum(p.c.amount_cents), 0))
                .where(p.c.customer_id == customer_id, p.c.status == PaymentStatus.PENDING)
                .scalar_subquery())
+    return balance, pending
+
+
+async def balance_and_pending(uow: UnitOfWork, customer_id: str) -> tuple[int, int]:
+    """What the ledger says is owed, and what pending payments already cover."""
     # One statement, one snapshot: a settlement between two reads would count twice.
-    row = (await uow.session.execute(select(balance, pending))).one()
+    row = (await uow.session.execute(select(*balance_and_pending_columns(customer_id)))).one()
     return int(row[0]), int(row[1])
 
 
@@ -78,30 +84,30 @@ async def pay(uow_factory: UnitOfWorkFactory, ctx: PaymentContext, *, principal:
     ownership.ensure_may_act(principal, customer_id)
     fingerprint = payments.fingerprint(f"payment:{customer_id}", body.model_dump(mode="json"))
     ident = {"customer_id": customer_id, "key": key}
-    if not await idempotency.claim(uow_factory, fingerprint=fingerprint, now=now, **ident):
+    async with uow_factory() as uow:
+        # The key's claim commits with the reserved payment: a refusal (409, 404) rolls both
+        # back, so the key stays free; one transaction instead of two on the hot path.
+        payment = None
+        if await idempotency.claim(uow, fingerprint=fingerprint, now=now, **ident):
+            payment = await _reserve(uow, customer_id, body, ctx.currency, key, now)
+    if payment is None:
         return await idempotency.replay(uow_factory, fingerprint=fingerprint,
                                         wait_s=ctx.timeout_s + 5, **ident)
-    try:
-        payment = await _reserve(uow_factory, customer_id, body, ctx.currency, key, now)
-    except Exception:
-        await idempotency.release(uow_factory, **ident)
-        raise
     result = await _charge(ctx, payment, body.payment_method_token)
     async with uow_factory() as uow:
         return await settle(uow, principal, payment, result, key, now)
 
 
-async def _reserve(uow_factory: UnitOfWorkFactory, customer_id: str, body: PaymentCreate,
-                   currency: str, key: str, now: datetime) -> PaymentRead:
-    async with uow_factory() as uow:
-        # Under the customer's lock, pending payments count as paid: no double payment.
-        await ownership.lock_customer(uow, customer_id)
-        amount = await _amount(uow, customer_id, body)
-        payment = PaymentRead(id=str(ULID()), customer_id=customer_id,
-                              invoice_id=body.invoice_id, amount_cents=amount,
-                              currency=currency, status=PaymentStatus.PENDING, created_at=now)
-        await uow.session.execute(insert(tables.payments).values(
-            idempotency_key=key, **payment.model_dump()))
+async def _reserve(uow: UnitOfWork, customer_id: str, body: PaymentCreate, currency: str,
+                   key: str, now: datetime) -> PaymentRead:
+    # Under the customer's lock, pending payments count as paid: no double payment.
+    await ownership.lock_customer(uow, customer_id)
+    amount = await _amount(uow, customer_id, body)
+    payment = PaymentRead(id=str(ULID()), customer_id=customer_id, invoice_id=body.invoice_id,
+                          amount_cents=amount, currency=currency, status=PaymentStatus.PENDING,
+                          created_at=now)
+    await uow.session.execute(insert(tables.payments).values(
+        idempotency_key=key, **payment.model_dump()))
     return payment
 
 
@@ -111,29 +117,27 @@ async def _amount(uow: UnitOfWork, customer_id: str, body: PaymentCreate) -> int
         if body.invoice_id is None:
             return payments.amount_to_pay(requested_cents=body.amount_cents,
                                           due_cents=balance - pending)
-        invoice = await _invoice(uow, customer_id, body.invoice_id)
+        invoice_cents, open_ = await _invoice(uow, customer_id, body.invoice_id)
         return payments.amount_for_invoice(
-            requested_cents=body.amount_cents, invoice_cents=invoice.amount_cents,
-            open_=invoice.status == "open" and not await _being_paid(uow, invoice.id),
+            requested_cents=body.amount_cents, invoice_cents=invoice_cents, open_=open_,
             outstanding_cents=balance - pending)
     except payments.NothingToPay as error:
         raise Conflict(str(error), code="nothing-to-pay") from None
 
 
-async def _invoice(uow: UnitOfWork, customer_id: str, invoice_id: str) -> Any:
-    t = tables.invoices
-    row = (await uow.session.execute(select(t).where(
-        t.c.id == invoice_id, t.c.customer_id == customer_id))).first()
+async def _invoice(uow: UnitOfWork, customer_id: str, invoice_id: str) -> tuple[int, bool]:
+    """The invoice's amount, and whether it is open and not being paid."""
+    t, p = tables.invoices, tables.payments
+    being_paid = select(p.c.id).where(p.c.invoice_id == t.c.id,
+                                      p.c.status == PaymentStatus.PENDING).exists()
+    # One statement, one snapshot: settling takes no customer lock, so a settlement committing
+    # between two reads could make a paid invoice look open and not being paid.
+    row = (await uow.session.execute(
+        select(t.c.amount_cents, t.c.status, being_paid.label("being_paid"))
+        .where(t.c.id == invoice_id, t.c.customer_id == customer_id))).first()
     if row is None:
         raise NotFound("invoice", invoice_id)
-    return row
-
-
-async def _being_paid(uow: UnitOfWork, invoice_id: str) -> bool:
-    p = tables.payments
-    found = await uow.session.scalar(select(p.c.id).where(
-        p.c.invoice_id == invoice_id, p.c.status == PaymentStatus.PENDING).limit(1))
-    return found is not None
+    return int(row.amount_cents), row.status == "open" and not row.being_paid
 
 
 async def _charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> ChargeResult:
@@ -151,8 +155,9 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
     decided = payment.model_copy(update={"status": result.status, "decided_at": now,
                                          "decline_code": result.decline_code})
     response = _response(decided)
-    await ownership.lock_customer(uow, payment.customer_id)
-    # Conditional on `pending`: a second settler (reconciler, callback) changes nothing.
+    # No customer lock: reserving reads the balance, pending payments and invoice state each
+    # in one statement, and this transaction changes them together. The conditional update
+    # on `pending` lets exactly one settler (request, reconciler, callback) through.
     if not await record_outcome(uow, payment.id, result, now):
         return response
     if result.status is PaymentStatus.APPROVED:

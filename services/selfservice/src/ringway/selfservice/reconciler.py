@@ -6,6 +6,8 @@ reconciler asks the provider by the payment id (the provider's idempotency refer
 settles exactly as the request would have: conditional on the payment still being open, under
 the customer's lock, so a second reconciler or a provider callback changes nothing. Payments
 that timed out are asked about again for a day, since the provider may have approved them.
+(An Idempotency-Key is claimed in the transaction that reserves its payment, so a crash never
+leaves a key claimed without a payment to reconcile.)
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from ringway.selfservice import tables
 from ringway.selfservice.domain import payments
@@ -39,7 +41,6 @@ class Reconciled:
 
     settled: int = 0
     still_open: int = 0
-    keys_released: int = 0
 
 
 class PaymentReconciler:
@@ -55,7 +56,7 @@ class PaymentReconciler:
         self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> Reconciled:
-        """One pass over open payments and abandoned key claims."""
+        """One pass over open payments."""
         now = self.clock()
         done = Reconciled()
         for payment, key in await self._open_payments(now):
@@ -63,7 +64,6 @@ class PaymentReconciler:
                 done.settled += 1
             else:
                 done.still_open += 1
-        done.keys_released = await self._release_orphaned_keys(now)
         return done
 
     async def _open_payments(self, now: datetime) -> list[tuple[PaymentRead, str | None]]:
@@ -102,19 +102,6 @@ class PaymentReconciler:
                            payment.amount_cents, now)
             return True
 
-    async def _release_orphaned_keys(self, now: datetime) -> int:
-        # A claim whose process died before its payment row existed: nothing was charged, so
-        # the key is freed and a retry runs afresh instead of waiting forever.
-        k, p = tables.idempotency_keys, tables.payments
-        with_payment = select(p.c.id).where(p.c.customer_id == k.c.customer_id,
-                                            p.c.idempotency_key == k.c.key)
-        async with self.uow() as uow:
-            result = await uow.session.execute(delete(k).where(
-                k.c.status_code.is_(None),
-                k.c.created_at < payments.orphaned_before(now, self.timeout_s),
-                ~with_payment.exists()))
-        return int(getattr(result, "rowcount", 0) or 0)
-
     async def start(self) -> None:
         """Reconcile every `every_s` seconds in the background."""
         self._task = asyncio.create_task(self._loop(), name="payment-reconciler")
@@ -135,6 +122,5 @@ class PaymentReconciler:
             except Exception:
                 log.exception("payment reconciliation failed; retrying next pass")
                 continue
-            if done.settled or done.keys_released:
-                log.info("payments reconciled", extra={"settled": done.settled,
-                                                       "keys_released": done.keys_released})
+            if done.settled:
+                log.info("payments reconciled", extra={"settled": done.settled})
