@@ -144,8 +144,8 @@ class ServiceRuntime:
         return checks
 
 
-def current_runtime(request: Request) -> ServiceRuntime:
-    """Dependency: the runtime of the app serving the request."""
+async def current_runtime(request: Request) -> ServiceRuntime:
+    """Dependency: the runtime of the app serving the request (async: no worker-thread hop)."""
     value: ServiceRuntime = request.app.state.runtime
     return value
 
