@@ -101,3 +101,22 @@ async def test_clearing_a_shift_makes_a_waiting_contact_reach_the_agent(
     assert (updated.json()["shift"], updated.json()["state"]) == (None, "reserved")
     offered = await routing.call("GET", f"/contacts/{waiting['id']}", expect=200)
     assert offered.json()["agent_id"] == agent_id
+
+
+async def test_a_shift_that_ended_while_routing_was_down_is_reported_at_start(
+        routing_factory: RoutingFactory) -> None:
+    clock = FakeClock(utc(16, 0))
+    shift = {"timezone": "UTC", "weekly": {"fri": [{"start": "09:00", "end": "17:00"}]}}
+    first = await routing_factory(clock=clock)
+    agent_id = await first.agent("Dana", queues=["support"], shift=shift)
+    await first.runtime.stop()
+    await first.client.aclose()
+    clock.now = utc(18, 0)
+
+    second = await routing_factory(clock=clock)
+    await second.flushed()
+    [change] = second.events("agent.state_changed", subject=agent_id)
+    assert (change.data["previous"], change.data["state"], change.data["reason"]) == (
+        "available", "not_ready", "off_shift")
+    read = await second.call("GET", f"/agents/{agent_id}", expect=200)
+    assert read.json()["state"] == "not_ready"

@@ -289,7 +289,8 @@ class RoutingEngine(ConsultCommands):
         for agent in self.agents.values():
             agent.pools = self.pools_of(agent)
             self.reindex(agent)
-            agent.state = self.derive_state(agent)
+            # Normally the stored state; a shift that began or ended while down changes it.
+            self.update_state(agent)
         self.run_timers()
         for agent in sorted(self.agents.values(), key=lambda a: a.idle_since):
             self.match_agent(agent)
