@@ -76,3 +76,23 @@ async def test_agents_cannot_see_the_supervisor_view(routing: Routing) -> None:
     response = await routing.call("PUT", f"/supervisor/agents/{dana}/state", role="agent",
                                   subject=dana, json={"state": "offline"})
     assert response.status_code == 403
+
+
+async def test_the_service_level_day_starts_at_midnight_in_the_queues_zone(
+        routing_factory: RoutingFactory) -> None:
+    clock = FakeClock(now=1_800_000_000.0 - 60)  # 07:59 UTC = 23:59 the day before in LA
+    routing = await routing_factory(clock=clock)
+    all_day = [{"start": "00:00", "end": "23:59:59"}]
+    await routing.call("PUT", "/queues/la", expect=201, json={"hours": {
+        "timezone": "America/Los_Angeles",
+        "weekly": {d: all_day for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}}})
+    await routing.call("PUT", "/queues/utc", expect=201, json={})
+    dana = await routing.agent("Dana", queues=["la", "utc"], capacity={"chat": 2})
+    for queue in ("la", "utc"):
+        created = await routing.contact(queue, channel="chat")
+        await routing.as_agent(dana, "accept", created["id"])
+    clock.advance(120)
+    view = {q["id"]: q for q in
+            (await routing.call("GET", "/supervisor/queues", expect=200)).json()}
+    assert (view["la"]["answered_today"], view["la"]["service_level"]) == (0, None)
+    assert (view["utc"]["answered_today"], view["utc"]["service_level"]) == (1, 1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -17,9 +18,15 @@ from ringway.shared.contracts.common import Channel
 from ringway.shared.web.problems import NotFound
 
 
-def _day_start(now: float) -> datetime:
-    """Midnight UTC of the current day: service level counts from there."""
-    return datetime.fromtimestamp(now, UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def _day_start(now: float, zone: str) -> datetime:
+    """Midnight of the current day in the queue's zone: service level counts from there."""
+    local = datetime.fromtimestamp(now, ZoneInfo(zone))
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def _zone(router: Router, queue_id: str) -> str:
+    hours = router.configs[queue_id].hours
+    return hours.timezone if hours is not None else "UTC"
 
 
 async def queues_live(router: Router) -> list[QueueLive]:
@@ -33,7 +40,8 @@ async def queues_live(router: Router) -> list[QueueLive]:
                                            contact.waited(now))
             key = (contact.queue_id, contact.channel)
             by_channel[key] = by_channel.get(key, 0) + 1
-    answered = await _answer_times(router, _day_start(now))
+    since = {queue_id: _day_start(now, _zone(router, queue_id)) for queue_id in router.configs}
+    answered = await _answer_times(router, since)
     return [_queue_live(router, queue_id, oldest.get(queue_id), answered.get(queue_id, []),
                         by_channel) for queue_id in sorted(router.configs)]
 
@@ -65,15 +73,21 @@ def _queue_live(router: Router, queue_id: str, oldest: float | None,
             router.clock()))
 
 
-async def _answer_times(router: Router, since: datetime) -> dict[str, list[float | None]]:
-    """Per queue: the answer time of each contact offered today (None = abandoned)."""
+async def _answer_times(router: Router, since: dict[str, datetime],
+                        ) -> dict[str, list[float | None]]:
+    """Per queue: the answer time of each contact offered since its local midnight (None =
+    abandoned by the customer)."""
     c = tables.contacts
+    if not since:
+        return {}
     async with router.uow() as uow:
         rows = (await uow.session.execute(
             select(c.c.queue_id, c.c.arrived_at, c.c.accepted_at, c.c.status, c.c.end_reason)
-            .where(c.c.arrived_at >= since))).all()
+            .where(c.c.arrived_at >= min(since.values())))).all()
     found: dict[str, list[float | None]] = {}
     for queue_id, arrived, accepted, status, end_reason in rows:
+        if queue_id not in since or arrived < since[queue_id]:
+            continue
         if accepted is not None:
             found.setdefault(queue_id, []).append((accepted - arrived).total_seconds())
         elif status == "abandoned" and end_reason == "customer":

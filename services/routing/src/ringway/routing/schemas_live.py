@@ -8,7 +8,7 @@ from ringway.shared.contracts.common import Channel
 
 
 class QueueLive(BaseModel):
-    """A queue right now, and its service level since midnight UTC."""
+    """A queue right now, and its service level since midnight in its zone (else UTC)."""
 
     id: str
     waiting: int
