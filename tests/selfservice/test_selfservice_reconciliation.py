@@ -128,6 +128,9 @@ async def test_a_charge_the_crash_left_unrecorded_is_booked_once_after_a_restart
         assert (retried.status_code, retried.headers["Idempotent-Replayed"]) == (201, "true")
         assert retried.json()["status"] == "approved"
         assert len(provider.charges) == 1
+        [event] = [e for e in await second.wait_events("selfservice.action_completed", 1)
+                   if e.data["action"] == "payment_reconciled"]
+        assert (event.subject, event.data["outcome"]) == (ana, "succeeded")
 
 
 async def test_a_declined_charge_the_crash_left_unrecorded_books_nothing(
@@ -194,6 +197,9 @@ async def test_a_timed_out_charge_the_provider_approved_is_booked_once(
 
         assert answer.status_code == 504
         assert await payment_entries(selfservice, ana) == [-3000]
+        reconciled = [e for e in await selfservice.wait_events("selfservice.action_completed", 2)
+                      if e.data["action"] == "payment_reconciled"]
+        assert len(reconciled) == 1
         payments = (await selfservice.client.get(f"/customers/{ana}/payments",
                                                  headers=selfservice.customer(ana))).json()
         assert [p["status"] for p in payments] == ["approved"]

@@ -150,7 +150,8 @@ async def _charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> Char
 
 
 async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
-                 result: ChargeResult, key: str | None, now: datetime) -> StoredResponse:
+                 result: ChargeResult, key: str | None, now: datetime, *,
+                 action: str = "payment", session_id: str | None = None) -> StoredResponse:
     """Record a pending payment's outcome once: ledger, invoice, key's answer, audit, event."""
     decided = payment.model_copy(update={"status": result.status, "decided_at": now,
                                          "decline_code": result.decline_code})
@@ -169,7 +170,7 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
     await audit.record(uow, principal, action="pay", resource="payment",
                        resource_id=payment.id, customer_id=payment.customer_id, at=now)
     uow.publish(SelfServiceActionCompleted(
-        customer_id=payment.customer_id, session_id=principal.subject, action="payment",
+        customer_id=payment.customer_id, session_id=session_id or principal.subject, action=action,
         outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))
     return response
 

@@ -27,6 +27,7 @@ from ringway.selfservice.domain.payments import PaymentStatus
 from ringway.selfservice.payments_schemas import PaymentRead
 from ringway.selfservice.payments_service import book, record_outcome, settle
 from ringway.selfservice.provider import PaymentProvider, ProviderTimeout
+from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
 from ringway.shared.db.uow import UnitOfWorkFactory
 from ringway.shared.web.auth import Principal
 
@@ -91,7 +92,9 @@ class PaymentReconciler:
         result = payments.reconciled(found)
         async with self.uow() as uow:
             if payment.status == PaymentStatus.PENDING:
-                await settle(uow, RECONCILER, payment, result, key, now)
+                # Like a provider callback: not a new self-service session of the customer.
+                await settle(uow, RECONCILER, payment, result, key, now,
+                             action="payment_reconciled", session_id=f"provider:{payment.id}")
                 return True
             if found is None or found.status is not PaymentStatus.APPROVED:
                 return False
@@ -100,6 +103,9 @@ class PaymentReconciler:
                                     only_from=(PaymentStatus.TIMED_OUT,)):
                 await book(uow, payment.customer_id, payment.id, payment.invoice_id,
                            payment.amount_cents, now)
+                uow.publish(SelfServiceActionCompleted(
+                    customer_id=payment.customer_id, session_id=f"provider:{payment.id}",
+                    action="payment_reconciled", outcome="succeeded", occurred_at=now))
             return True
 
     async def start(self) -> None:
