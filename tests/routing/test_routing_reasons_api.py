@@ -109,3 +109,13 @@ async def test_only_admins_change_the_taxonomy_and_rules(routing: Routing) -> No
                                       json={"queue_id": "q"})
         assert response.status_code == 403, role
     assert (await routing.call("GET", "/reasons", role="agent", expect=200)).json() == []
+
+
+async def test_a_category_a_rule_routes_keeps_at_least_one_reason(routing: Routing) -> None:
+    await configure(routing)
+    await routing.call("DELETE", "/reasons/returns", role="admin", expect=204)
+    moved = await routing.call("PUT", "/reasons/billing", role="admin",
+                               json={"category": "pre-purchase", "label": "Billing"})
+    assert (moved.status_code, moved.json()["state"]) == (409, "in_use")
+    assert (await routing.call("GET", "/reasons/billing", expect=200)).json()["category"] == (
+        "post-sale")
