@@ -4,11 +4,21 @@ agent of the campaign's pool takes through routing (the dialer never picks the a
 from __future__ import annotations
 
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
-from dialer_harness import DialerFactory, campaign, customer_registered, eventually
+from dialer_harness import (
+    ADMIN_KEY,
+    Dialer,
+    DialerFactory,
+    campaign,
+    customer_registered,
+    eventually,
+)
 from test_dialing import NOON_NY, Clock, ScriptedNetwork, rows
 
 from ringway.dialer import tables
@@ -36,8 +46,10 @@ class RoutingClock:
         return self.now
 
 
-async def test_a_registered_customer_is_called_and_an_agent_of_the_pool_takes_the_call(
-        dialer_factory: DialerFactory, kafka: LocalKafka, pg_url: str, tmp_path: Path) -> None:
+@asynccontextmanager
+async def routing_and_dialer(dialer_factory: DialerFactory, kafka: LocalKafka, pg_url: str,
+                             tmp_path: Path) -> AsyncIterator[Stack]:
+    """A dialer and a routing app on one Kafka namespace and PostgreSQL database."""
     namespace = f"e2e-{uuid.uuid4().hex[:8]}."
 
     def bus() -> KafkaBus:
@@ -61,46 +73,105 @@ async def test_a_registered_customer_is_called_and_an_agent_of_the_pool_takes_th
         async with routing.router.lifespan_context(routing), httpx.AsyncClient(
                 transport=httpx.ASGITransport(app=routing), base_url="http://routing",
                 headers={"X-API-Key": ROUTING_KEY}) as http:
-            welcome = await campaign(dialer, start=True, queue_id="q-welcome",
-                                     dialing_mode="progressive")
-            agent_id = await _agent_ready(http)
-
-            async def pool_known() -> bool:
-                state = await rows(dialer, tables.agent_states, agent_id=agent_id)
-                queues = await rows(dialer, tables.agent_queues, agent_id=agent_id)
-                return [r["state"] for r in state] == ["available"] and len(queues) == 1
-            await eventually(pool_known, timeout_s=60, what="agent pool from routing")
-            await dialer.deliver(customer_registered("cust-e2e", "+1 212 555 0100"))
-
-            async def enrolled() -> bool:
-                return len(await rows(dialer, tables.campaign_contacts,
-                                      campaign_id=welcome)) == 1
-            await eventually(enrolled, timeout_s=60, what="welcome enrolment")
-
-            network = ScriptedNetwork()
-            report = await tick(dialer.app.state.dialer, network, campaign_id=welcome)
-            assert network.placed == ["+12125550100"], report
-            [attempt] = report.placed
-
-            offered = await _wait_for(seen, "contact.offered", attempt.attempt_id)
-            assert offered.data["agent_id"] == agent_id
-            contact_id = offered.data["contact_id"]
-            accepted = await http.post(f"/contacts/{contact_id}/accept",
-                                       json={"agent_id": agent_id})
-            assert accepted.status_code == 200, accepted.text
-            for step, body in (("wrap-up", {"agent_id": agent_id}),
-                               ("complete", {"agent_id": agent_id, "disposition": "sale"})):
-                done = await http.post(f"/contacts/{contact_id}/{step}", json=body)
-                assert done.status_code == 200, done.text
-
-            async def finished() -> bool:
-                [row] = await rows(dialer, tables.attempts, id=attempt.attempt_id)
-                return row["outcome"] == "connected"
-            await eventually(finished, timeout_s=60, what="attempt closed by routing's events")
-            [row] = await rows(dialer, tables.attempts, id=attempt.attempt_id)
-            assert row["disposition"] == "sale"
+            yield Stack(dialer, http, seen)
     finally:
         await routing_bus.stop()
+
+
+@dataclass
+class Stack:
+    """What a test drives: the dialer, routing's API, and routing's contact events seen."""
+
+    dialer: Dialer
+    routing: httpx.AsyncClient
+    seen: list[Envelope]
+
+
+async def test_a_registered_customer_is_called_and_an_agent_of_the_pool_takes_the_call(
+        dialer_factory: DialerFactory, kafka: LocalKafka, pg_url: str, tmp_path: Path) -> None:
+    async with routing_and_dialer(dialer_factory, kafka, pg_url, tmp_path) as stack:
+        dialer, http, seen = stack.dialer, stack.routing, stack.seen
+        welcome = await campaign(dialer, start=True, queue_id="q-welcome",
+                                 dialing_mode="progressive")
+        agent_id = await _agent_ready(http)
+
+        await _pool_known(dialer, agent_id)
+        await dialer.deliver(customer_registered("cust-e2e", "+1 212 555 0100"))
+        await _enrolled(dialer, welcome)
+
+        network = ScriptedNetwork()
+        report = await tick(dialer.app.state.dialer, network, campaign_id=welcome)
+        assert network.placed == ["+12125550100"], report
+        [attempt] = report.placed
+
+        offered = await _wait_for(seen, "contact.offered", attempt.attempt_id)
+        assert offered.data["agent_id"] == agent_id
+        contact_id = offered.data["contact_id"]
+        accepted = await http.post(f"/contacts/{contact_id}/accept",
+                                   json={"agent_id": agent_id})
+        assert accepted.status_code == 200, accepted.text
+        for step, body in (("wrap-up", {"agent_id": agent_id}),
+                           ("complete", {"agent_id": agent_id, "disposition": "sale"})):
+            done = await http.post(f"/contacts/{contact_id}/{step}", json=body)
+            assert done.status_code == 200, done.text
+
+        async def finished() -> bool:
+            [row] = await rows(dialer, tables.attempts, id=attempt.attempt_id)
+            return row["outcome"] == "connected"
+        await eventually(finished, timeout_s=60, what="attempt closed by routing's events")
+        [row] = await rows(dialer, tables.attempts, id=attempt.attempt_id)
+        assert row["disposition"] == "sale"
+
+
+async def test_routing_reserves_an_agent_of_the_pool_for_a_preview_who_then_calls(
+        dialer_factory: DialerFactory, kafka: LocalKafka, pg_url: str, tmp_path: Path) -> None:
+    async with routing_and_dialer(dialer_factory, kafka, pg_url, tmp_path) as stack:
+        dialer, http, seen = stack.dialer, stack.routing, stack.seen
+        welcome = await campaign(dialer, start=True, queue_id="q-welcome",
+                                 dialing_mode="preview")
+        agent_id = await _agent_ready(http)
+        await _pool_known(dialer, agent_id)
+        await dialer.deliver(customer_registered("cust-preview", "+1 212 555 0100"))
+        await _enrolled(dialer, welcome)
+        report = await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=welcome)
+        [attempt_id] = report.previews
+
+        offered = await _wait_for(seen, "contact.offered", attempt_id)
+        assert offered.data["agent_id"] == agent_id  # routing chose the agent, not the dialer
+        contact_id = offered.data["contact_id"]
+        accept = await http.post(f"/contacts/{contact_id}/accept", json={"agent_id": agent_id})
+        assert accept.status_code == 200, accept.text
+
+        token = await dialer.client.post("/auth/tokens", json={
+            "subject": agent_id, "roles": ["agent"]}, headers={"X-API-Key": ADMIN_KEY})
+        agent = {"Authorization": f"Bearer {token.json()['token']}"}
+
+        async def shown() -> bool:
+            response = await dialer.client.get(f"/campaigns/{welcome}/preview",
+                                               headers=agent)
+            return response.status_code == 200
+        await eventually(shown, timeout_s=60, what="the reserved preview")
+        preview = (await dialer.client.get(f"/campaigns/{welcome}/preview",
+                                           headers=agent)).json()
+        dialer.app.state.telephony = network = ScriptedNetwork()
+        dialed = await dialer.client.post(
+            f"/campaigns/{welcome}/preview/{preview['contact']['id']}/dial", headers=agent)
+        assert dialed.json() == {"attempt_id": attempt_id, "outcome": "human"}
+        assert network.placed == ["+12125550100"]
+
+
+async def _pool_known(dialer: Dialer, agent_id: str) -> None:
+    async def known() -> bool:
+        state = await rows(dialer, tables.agent_states, agent_id=agent_id)
+        queues = await rows(dialer, tables.agent_queues, agent_id=agent_id)
+        return [r["state"] for r in state] == ["available"] and len(queues) == 1
+    await eventually(known, timeout_s=60, what="agent pool from routing")
+
+
+async def _enrolled(dialer: Dialer, campaign_id: str) -> None:
+    async def enrolled() -> bool:
+        return len(await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)) == 1
+    await eventually(enrolled, timeout_s=60, what="welcome enrolment")
 
 
 async def _agent_ready(http: httpx.AsyncClient) -> str:

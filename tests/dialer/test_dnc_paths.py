@@ -45,17 +45,16 @@ async def test_a_listed_number_is_never_dialed_by_the_pacing_loop(
     assert all(a["phone"] != LISTED for a in await rows(dialer, tables.attempts))
 
 
-async def test_a_listed_number_is_never_offered_for_preview(
+async def test_a_listed_number_is_never_put_up_for_preview(
         dialer_factory: DialerFactory) -> None:
-    dialer, _, campaign_id = await start(dialer_factory, mode="preview", agents=1, numbers=2)
+    dialer, _, campaign_id = await start(dialer_factory, mode="preview", agents=2, numbers=2)
     dialer.app.state.telephony = network = ScriptedNetwork()
     await _listed_globally(dialer, "+1 212 555 0100")
-    agent = await dialer.headers("agent")
-    held = await dialer.client.post(f"/campaigns/{campaign_id}/preview/next", headers=agent)
-    assert held.json()["contact"]["phone"] == "+12125550101"
-    none_left = await dialer.client.post(f"/campaigns/{campaign_id}/preview/next",
-                                         headers=agent)
-    assert none_left.status_code == 204
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    [request] = await dialer.wait_events("preview.requested", 1)
+    [contact] = await rows(dialer, tables.campaign_contacts,
+                           id=request.data["campaign_contact_id"])
+    assert contact["phone"] == "+12125550101"
     assert network.placed == []
     assert await _suppressed(dialer, campaign_id) == ["do_not_call"]
 

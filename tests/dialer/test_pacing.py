@@ -116,8 +116,10 @@ def test_agentless_fills_its_lines_without_agents() -> None:
     assert decide(agentless).dial == 12
 
 
-def test_preview_never_dials_by_itself() -> None:
-    assert decide(replace(SETTLED, mode=DialingMode.PREVIEW)).dial == 0
+def test_preview_asks_routing_for_one_reservation_per_ready_agent() -> None:
+    preview = replace(SETTLED, mode=DialingMode.PREVIEW, calls_in_flight=2)
+    decision = decide(preview)
+    assert (decision.dial, decision.reason) == (3, "preview")  # 5 ready, 2 still pending
 
 
 def test_every_decision_is_auditable_with_its_inputs() -> None:

@@ -1,4 +1,4 @@
-"""Dialer HTTP routes for preview dialing: agents take, start or skip contacts."""
+"""Dialer HTTP routes for preview dialing: the reserved agent reads, starts or skips."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ from ringway.shared.web.auth import Principal, Role, require
 router = APIRouter(tags=["preview"])
 
 Agent = Annotated[Principal, Depends(require(Role.AGENT, Role.SUPERVISOR))]
-HELD: dict[int | str, dict[str, str]] = {409: {"description": "Not held for this agent"}}
+HELD: dict[int | str, dict[str, str]] = {
+    409: {"description": "Not reserved for this agent"}}
 
 
 def _telephony(request: Request) -> Telephony:
@@ -23,12 +24,12 @@ def _telephony(request: Request) -> Telephony:
     return telephony
 
 
-@router.post("/campaigns/{campaign_id}/preview/next", response_model=PreviewRead,
-             responses={204: {"description": "Nobody is due"},
-                        409: {"description": "Not a running preview campaign"}})
-async def next_preview(campaign_id: str, ctx: Context, agent: Agent) -> PreviewRead | Response:
-    """Hold the next callable contact for the calling agent, with what the agent needs."""
-    held = await preview.next_preview(ctx, campaign_id=campaign_id, agent=agent.subject)
+@router.get("/campaigns/{campaign_id}/preview", response_model=PreviewRead,
+            responses={204: {"description": "Routing has reserved you for no preview yet"},
+                       409: {"description": "Not a preview campaign"}})
+async def reserved_preview(campaign_id: str, ctx: Context, agent: Agent) -> PreviewRead | Response:
+    """The contact routing reserved the caller for (token subject = routing agent id)."""
+    held = await preview.reserved_preview(ctx, campaign_id=campaign_id, agent=agent.subject)
     return held if held is not None else Response(status_code=204)
 
 
@@ -36,7 +37,7 @@ async def next_preview(campaign_id: str, ctx: Context, agent: Agent) -> PreviewR
              responses=HELD)
 async def dial_preview(campaign_id: str, contact_id: str, ctx: Context, agent: Agent,
                        request: Request) -> PreviewResult:
-    """Start the call to the held contact; compliance is checked again first."""
+    """Start the call to the reserved contact; compliance is checked again first."""
     return await preview.start_call(ctx, _telephony(request), campaign_id=campaign_id,
                                     contact_id=contact_id, agent=agent.subject)
 
@@ -44,5 +45,5 @@ async def dial_preview(campaign_id: str, contact_id: str, ctx: Context, agent: A
 @router.post("/campaigns/{campaign_id}/preview/{contact_id}/skip", status_code=204,
              responses=HELD)
 async def skip_preview(campaign_id: str, contact_id: str, ctx: Context, agent: Agent) -> None:
-    """Give the held contact back without calling; it comes round again later."""
+    """Give the reserved contact back without calling; it comes round again later."""
     await preview.skip(ctx, campaign_id=campaign_id, contact_id=contact_id, agent=agent.subject)

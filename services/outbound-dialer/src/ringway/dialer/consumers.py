@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ringway.dialer import blending, enrolment
+from ringway.dialer import blending, enrolment, reservations
 from ringway.dialer.agents import AgentUpdate, track_agent, update_profile
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.phones import InvalidNumber, normalize
@@ -56,6 +56,8 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         if event.direction is Direction.INBOUND:
             await blending.inbound_outcome(uow, event.contact_id, event.queue_id,
                                            event.accepted_at, event.waited_ms, answered=True)
+        elif event.attempt_id:
+            await reservations.accepted(uow, event.attempt_id, event.agent_id)
 
     async def on_contact_completed(uow: UnitOfWork, event: ContactCompleted,
                                    envelope: Envelope) -> None:
@@ -93,6 +95,7 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
                                            event.abandoned_at, event.waited_ms, answered=False)
         # No agent within the connect limit: an abandoned call, counted against the cap.
         if event.direction is Direction.OUTBOUND and event.attempt_id:
+            await reservations.withdrawn(uow, event.attempt_id, event.abandoned_at)
             await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,
                                  event.abandoned_at)
 

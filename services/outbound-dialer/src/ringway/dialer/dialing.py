@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import insert, select, update
 from ulid import ULID
 
-from ringway.dialer import dnc, tables
+from ringway.dialer import dnc, reservations, tables
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain import CampaignStatus, DialingMode
 from ringway.dialer.domain.compliance import PastCall, PastOutcome, Rules, Suppression, check_dial
@@ -49,6 +49,7 @@ class TickReport:
     decision: PacingDecision | None = None
     placed: list[Placed] = field(default_factory=list)
     suppressed: list[tuple[str, str]] = field(default_factory=list)
+    previews: list[str] = field(default_factory=list)
 
 
 async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) -> TickReport:
@@ -63,6 +64,11 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
         await _expire_lost_calls(ctx, uow, campaign, rules, now)
         factor = float(ctx.extras.get(f"pace:{campaign_id}", 1.0))  # type: ignore[arg-type]
         inputs = await gather(uow, campaign, rules, now, factor)
+        if campaign.dialing_mode is DialingMode.PREVIEW:
+            # A preview waiting for routing to reserve an agent is the preview's call in flight.
+            await reservations.release_expired(uow, campaign_id, now)
+            inputs = replace(inputs, calls_in_flight=await reservations.outstanding(
+                uow, campaign_id, now))
         report.decision = decide(inputs)
         ctx.extras[f"pace:{campaign_id}"] = report.decision.pace_factor
         # Idle repeats (no call, same reason) add nothing to the audit trail but rows.
@@ -119,10 +125,12 @@ async def _select_and_start(ctx: DialerContext, uow: UnitOfWork, campaign: Campa
     assert report.decision is not None
     wanted = report.decision.dial
     for row in await _due(uow, campaign.id, now, limit=max(wanted * 4, wanted)):
-        if len(report.placed) >= wanted:
+        if len(report.placed) + len(report.previews) >= wanted:
             return
         verdict = await check_contact(uow, campaign, rules, row, now)
-        if verdict is None:
+        if verdict is None and campaign.dialing_mode is DialingMode.PREVIEW:
+            report.previews.append(await reservations.request(uow, campaign, row, now))
+        elif verdict is None:
             report.placed.append(await start_attempt(uow, campaign, row, now))
         else:
             report.suppressed.append((row.id, verdict))
@@ -172,9 +180,9 @@ async def suppress_contact(ctx: DialerContext, uow: UnitOfWork, campaign: Campai
 
 
 async def start_attempt(uow: UnitOfWork, campaign: CampaignRead, row: Any,
-                        now: datetime) -> Placed:
+                        now: datetime, attempt_id: str | None = None) -> Placed:
     """Record the attempt and its event; the contact is being dialed."""
-    placed = Placed(str(ULID()), row.id, row.customer_id, row.phone)
+    placed = Placed(attempt_id or str(ULID()), row.id, row.customer_id, row.phone)
     await uow.session.execute(insert(tables.attempts).values(
         id=placed.attempt_id, campaign_id=campaign.id, campaign_contact_id=row.id,
         customer_id=row.customer_id, phone=row.phone, mode=campaign.dialing_mode.value,
@@ -199,6 +207,10 @@ async def record_call_result(ctx: DialerContext, campaign: CampaignRead, rules: 
             ring_ms=result.ring_ms, answered_at=answered_at))
         if campaign.dialing_mode is DialingMode.AGENTLESS and answered_at is not None:
             await finish_attempt(ctx, uow, placed.attempt_id, Outcome.MESSAGE_DELIVERED, now)
+        elif result.outcome is CallOutcome.HUMAN and campaign.dialing_mode is DialingMode.PREVIEW:
+            # The reserved agent is on the line already; routing's contact.completed closes it.
+            await uow.session.execute(update(tables.attempts).where(
+                tables.attempts.c.id == placed.attempt_id).values(outcome=Outcome.HUMAN.value))
         elif result.outcome is CallOutcome.HUMAN:
             await _hand_to_routing(uow, campaign, rules, placed, now)
         else:

@@ -1,4 +1,7 @@
-"""Preview dialing: an agent takes the next contact, reads it, then starts or skips the call."""
+"""Preview dialing use cases: the agent routing reserved sees the contact, starts or skips.
+
+How the agent is reserved (through routing) is told in reservations.py.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
-from ringway.dialer import tables
+from ringway.dialer import reservations, tables
 from ringway.dialer.context import DialerContext
 from ringway.dialer.dialing import (
     Placed,
@@ -25,18 +28,17 @@ from ringway.dialer.schemas import CampaignContactRead, CampaignRead, UtcDateTim
 from ringway.dialer.service import load_campaign
 from ringway.dialer.telephony import CallOutcome, CallResult, Telephony
 from ringway.shared.db.uow import UnitOfWork
-from ringway.shared.web.problems import Conflict, NotFound
+from ringway.shared.web.problems import Conflict
 
-PREVIEWING = "previewing"
-HOLD = timedelta(minutes=5)
 SKIP_DELAY = timedelta(minutes=30)
 
 
 class PreviewRead(BaseModel):
-    """The contact an agent reviews before calling, held for them until `expires_at`."""
+    """The contact routing reserved the agent for, to review before calling."""
 
     contact: CampaignContactRead
-    expires_at: UtcDateTime
+    attempt_id: str
+    requested_at: UtcDateTime
 
 
 class PreviewResult(BaseModel):
@@ -46,71 +48,44 @@ class PreviewResult(BaseModel):
     outcome: str
 
 
-async def next_preview(ctx: DialerContext, *, campaign_id: str, agent: str) -> PreviewRead | None:
-    """Hold the next callable contact for `agent`; None when nobody is due."""
+async def reserved_preview(ctx: DialerContext, *, campaign_id: str,
+                           agent: str) -> PreviewRead | None:
+    """The preview routing reserved `agent` for; None while routing has given them none."""
     async with ctx.uow() as uow:
-        campaign = await _preview_campaign(uow, campaign_id)
-        now = ctx.clock()
-        await _release_expired(uow, campaign_id, now)
-        rules = rules_for(ctx, campaign)
-        for row in await _due(uow, campaign_id, now):
-            verdict = await check_contact(uow, campaign, rules, row, now)
-            if verdict is not None:
-                await suppress_contact(ctx, uow, campaign, row, verdict, now)
-                continue
-            return await _hold(ctx, uow, row, agent, now + HOLD)
-    return None
+        campaign = await load_campaign(uow, campaign_id)
+        _check_preview(campaign)
+        held = await reservations.held_for(uow, campaign_id, agent)
+        if held is None:
+            return None
+        row = await _contact(uow, held.campaign_contact_id)
+    return PreviewRead(contact=CampaignContactRead.model_validate(row._asdict()),
+                       attempt_id=held.attempt_id, requested_at=held.requested_at)
 
 
-async def _preview_campaign(uow: UnitOfWork, campaign_id: str) -> CampaignRead:
-    campaign = await load_campaign(uow, campaign_id)
+def _check_preview(campaign: CampaignRead) -> None:
     if campaign.dialing_mode is not DialingMode.PREVIEW:
-        raise Conflict(f"campaign {campaign_id!r} is not a preview campaign", code="not-preview")
-    if campaign.status is not CampaignStatus.RUNNING:
-        raise Conflict(f"campaign {campaign_id!r} is {campaign.status.value}",
-                       code="campaign-not-running")
-    return campaign
-
-
-async def _release_expired(uow: UnitOfWork, campaign_id: str, now: Any) -> None:
-    t = tables.campaign_contacts
-    await uow.session.execute(update(t).where(
-        t.c.campaign_id == campaign_id, t.c.status == PREVIEWING, t.c.next_attempt_at < now)
-        .values(status=ContactStatus.PENDING.value))
-
-
-async def _due(uow: UnitOfWork, campaign_id: str, now: Any) -> list[Any]:
-    t = tables.campaign_contacts
-    return list((await uow.session.execute(select(t).where(
-        t.c.campaign_id == campaign_id, t.c.status == ContactStatus.PENDING.value,
-        t.c.next_attempt_at <= now).order_by(t.c.priority.desc(), t.c.next_attempt_at, t.c.id)
-        .limit(20))).all())
-
-
-async def _hold(ctx: DialerContext, uow: UnitOfWork, row: Any, agent: str,
-                expires: Any) -> PreviewRead:
-    t = tables.campaign_contacts
-    await uow.session.execute(update(t).where(t.c.id == row.id).values(
-        status=PREVIEWING, next_attempt_at=expires))
-    ctx.extras[f"preview:{row.id}"] = agent
-    contact = CampaignContactRead.model_validate(
-        {**row._asdict(), "status": PREVIEWING, "next_attempt_at": expires})
-    return PreviewRead(contact=contact, expires_at=expires)
+        raise Conflict(f"campaign {campaign.id!r} is not a preview campaign", code="not-preview")
 
 
 async def start_call(ctx: DialerContext, telephony: Telephony, *, campaign_id: str,
                      contact_id: str, agent: str) -> PreviewResult:
-    """Dial the held contact (compliance checked again now); 409 if not held by `agent`."""
+    """Dial the reserved contact (compliance checked again now); 409 if not reserved for you."""
     async with ctx.uow() as uow:
-        campaign = await _preview_campaign(uow, campaign_id)
-        row = await _held(ctx, uow, campaign_id, contact_id, agent)
+        campaign = await load_campaign(uow, campaign_id)
+        _check_preview(campaign)
+        if campaign.status is not CampaignStatus.RUNNING:
+            raise Conflict(f"campaign {campaign_id!r} is {campaign.status.value}",
+                           code="campaign-not-running")
+        held = await _held(uow, campaign_id, contact_id, agent)
+        row = await _contact(uow, contact_id)
         rules, now = rules_for(ctx, campaign), ctx.clock()
         verdict = await check_contact(uow, campaign, rules, row, now)
         if verdict is None:
-            placed = await start_attempt(uow, campaign, row, now)
+            placed = await start_attempt(uow, campaign, row, now, attempt_id=held.attempt_id)
+            await reservations.finish(uow, held.attempt_id, reservations.DIALED)
         else:
             await suppress_contact(ctx, uow, campaign, row, verdict, now)
-    ctx.extras.pop(f"preview:{contact_id}", None)
+            await reservations.finish(uow, held.attempt_id, reservations.SKIPPED)
     if verdict is not None:
         raise Conflict(f"not dialed: {verdict.detail}", code="dial-suppressed",
                        reason=verdict.reason.value)
@@ -129,23 +104,22 @@ async def _dial(ctx: DialerContext, telephony: Telephony, campaign: CampaignRead
 
 
 async def skip(ctx: DialerContext, *, campaign_id: str, contact_id: str, agent: str) -> None:
-    """Give the held contact back; it comes round again later."""
+    """Give the reserved contact back; it comes round again later."""
     async with ctx.uow() as uow:
-        await _held(ctx, uow, campaign_id, contact_id, agent)
+        held = await _held(uow, campaign_id, contact_id, agent)
         t = tables.campaign_contacts
         await uow.session.execute(update(t).where(t.c.id == contact_id).values(
             status=ContactStatus.PENDING.value, next_attempt_at=ctx.clock() + SKIP_DELAY))
-    ctx.extras.pop(f"preview:{contact_id}", None)
+        await reservations.finish(uow, held.attempt_id, reservations.SKIPPED)
 
 
-async def _held(ctx: DialerContext, uow: UnitOfWork, campaign_id: str, contact_id: str,
-                agent: str) -> Any:
+async def _held(uow: UnitOfWork, campaign_id: str, contact_id: str, agent: str) -> Any:
+    held = await reservations.held_for(uow, campaign_id, agent, contact_id)
+    if held is None:
+        raise Conflict(f"contact {contact_id!r} is not reserved for you", code="not-held")
+    return held
+
+
+async def _contact(uow: UnitOfWork, contact_id: str) -> Any:
     t = tables.campaign_contacts
-    row = (await uow.session.execute(select(t).where(
-        t.c.id == contact_id, t.c.campaign_id == campaign_id))).first()
-    if row is None:
-        raise NotFound("contact", contact_id)
-    held = row.status == PREVIEWING and row.next_attempt_at >= ctx.clock()
-    if not held or ctx.extras.get(f"preview:{contact_id}") != agent:
-        raise Conflict(f"contact {contact_id!r} is not held for you", code="not-held")
-    return row
+    return (await uow.session.execute(select(t).where(t.c.id == contact_id))).one()

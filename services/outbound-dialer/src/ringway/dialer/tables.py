@@ -200,4 +200,19 @@ inbound_outcomes = Table(
     Column("answered", Boolean, nullable=False),
 )
 
+# 0008: preview reservations. Routing offers each preview to an agent of the pool; the
+# agent who accepts it is reserved for it and starts or skips the call.
+previews = Table(
+    "previews",
+    metadata,
+    Column("attempt_id", String(26), primary_key=True),
+    Column("campaign_id", String(26), nullable=False),
+    Column("campaign_contact_id", String(26), nullable=False, index=True),
+    Column("status", String(20), nullable=False),
+    Column("agent_id", String(64), nullable=True),
+    Column("requested_at", UtcDateTime(), nullable=False),
+    Column("expires_at", UtcDateTime(), nullable=False),
+    Index("ix_previews_campaign_status", "campaign_id", "status"),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

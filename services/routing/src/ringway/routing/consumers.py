@@ -11,7 +11,7 @@ from ringway.routing.settings import RoutingSettings
 from ringway.routing.store import to_dt
 from ringway.shared.consumers import EventHandler
 from ringway.shared.contracts.common import Channel, Direction
-from ringway.shared.contracts.dialer import OutboundCallAnswered
+from ringway.shared.contracts.dialer import OutboundCallAnswered, PreviewRequested
 from ringway.shared.contracts.selfservice import (
     CustomerErased,
     CustomerRegistered,
@@ -44,6 +44,19 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
             "deadline": to_dt(deadline)}):
             router.intake.set()
 
+    async def on_preview_requested(uow: UnitOfWork, event: PreviewRequested,
+                                   _: Envelope) -> None:
+        # Nobody is on the line yet: no connect limit; the accepting agent is reserved.
+        if await service.store_new_contact(uow, {
+            "idempotency_key": f"preview:{event.attempt_id}", "channel": Channel.VOICE.value,
+            "queue_id": event.queue_id, "reason": None, "priority": TOP_PRIORITY,
+            "customer_id": event.customer_id, "language": None,
+            "arrived_at": event.requested_at, "direction": Direction.OUTBOUND.value,
+            "campaign_id": event.campaign_id, "attempt_id": event.attempt_id,
+            "attributes": {"preview": "true",
+                           "campaign_contact_id": event.campaign_contact_id}}):
+            router.intake.set()
+
     async def on_support_request(uow: UnitOfWork, event: SupportRequestOpened,
                                  _: Envelope) -> None:
         channel = event.channel if event.channel is not Channel.VOICE else Channel.EMAIL
@@ -63,5 +76,6 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
         CustomerRegistered.event_type: on_customer_registered,
         CustomerErased.event_type: on_customer_erased,
         OutboundCallAnswered.event_type: on_outbound_answered,
+        PreviewRequested.event_type: on_preview_requested,
         SupportRequestOpened.event_type: on_support_request,
     }

@@ -52,6 +52,24 @@ class OutboundCallAnswered(EventData):
     connect_limit_ms: int = Field(default=2000, gt=0)
 
 
+@event("preview.requested", topic=TOPIC, key="campaign_id")
+class PreviewRequested(EventData):
+    """A preview campaign needs an agent of its pool to review a contact before calling.
+
+    Routing makes it an outbound contact in `queue_id` at top priority (no connect limit:
+    nobody is on the line yet) and offers it like any other; the agent who accepts it is
+    reserved for the preview. `attempt_id` is the id the call will have if the agent starts
+    it, so routing's contact events close the dialer's attempt.
+    """
+
+    campaign_id: str
+    attempt_id: str
+    campaign_contact_id: str
+    queue_id: str
+    customer_id: str | None = None
+    requested_at: datetime
+
+
 @event("campaign.state_changed", topic=TOPIC, key="campaign_id")
 class CampaignStateChanged(EventData):
     """A campaign moved in its life cycle (started, paused, resumed, stopped, completed)."""

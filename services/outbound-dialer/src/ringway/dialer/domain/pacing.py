@@ -78,7 +78,8 @@ def decide(i: PacingInputs) -> PacingDecision:
         return PacingDecision(0, "inbound_below_service_level", i.pace_factor,
                               i.calls_in_flight)
     if i.mode is DialingMode.PREVIEW:
-        return PacingDecision(0, "preview_agent_starts_calls", i.pace_factor, i.calls_in_flight)
+        # One preview reservation asked of routing per ready agent; agents start the calls.
+        return _lines(i, i.agents_ready, "preview", i.pace_factor)
     if i.mode is DialingMode.PROGRESSIVE:
         return _lines(i, i.agents_ready, "progressive", i.pace_factor)
     return _predictive(i)
