@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import text
 
 from ringway.metrics import store, tables
 from ringway.shared.bus.base import Delivery, PoisonRecord
@@ -140,11 +141,17 @@ async def claim_all(uow: UnitOfWork, group: str, event_ids: Sequence[str]) -> se
             for i in dict.fromkeys(event_ids)]
     if not rows:
         return set()
+    if uow.db.is_postgres:  # every id as one array: no per-row parameter processing
+        result = await uow.session.execute(text(
+            "INSERT INTO inbox (consumer_group, event_id, processed_at) "
+            "SELECT :group, id, :now FROM unnest(CAST(:ids AS VARCHAR(64)[])) AS id "
+            "ON CONFLICT DO NOTHING RETURNING event_id"),
+            {"group": group, "now": now, "ids": [row["event_id"] for row in rows]})
+        return set(result.scalars())
     # One statement compiled once, sent as multi-row batches ("insertmanyvalues").
     statement = uow.db.insert(tables.inbox).on_conflict_do_nothing() \
         .returning(tables.inbox.c.event_id)
-    result = await uow.session.execute(statement, rows)
-    return set(result.scalars())
+    return set((await uow.session.execute(statement, rows)).scalars())
 
 
 async def _prefetch(uow: UnitOfWork, events: Sequence[Any]) -> None:

@@ -14,7 +14,8 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table, case, select
+from sqlalchemy import Table, TypeDecorator, case, select, text
+from sqlalchemy.dialects import postgresql
 
 from ringway.shared.db.uow import UnitOfWork
 
@@ -157,6 +158,11 @@ async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
     if not rows:
         return
     table, names = pending.table, [n for n in rows[0] if n not in pending.key_names]
+    if uow.db.is_postgres and len(rows) > 1:
+        sets = [f"{n} = GREATEST({table.name}.{n}, EXCLUDED.{n})" if n in pending.maxima
+                else f"{n} = {table.name}.{n} + EXCLUDED.{n}" for n in names]
+        await _unnest_upsert(uow, pending, rows, ", ".join(sets))
+        return
     statement = uow.db.insert(table)
     excluded = statement.excluded
     updates: dict[str, Any] = {n: table.c[n] + excluded[n] for n in names
@@ -173,14 +179,45 @@ async def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> None:
     if not rows:
         return
     table = pending.table
+    names = [n for n in rows[0] if n not in pending.key_names]
+    if uow.db.is_postgres and len(rows) > 1:
+        sets = ", ".join(f"{n} = EXCLUDED.{n}" for n in names)
+        if pending.newer_by is not None:
+            sets += f" WHERE EXCLUDED.{pending.newer_by} >= {table.name}.{pending.newer_by}"
+        await _unnest_upsert(uow, pending, rows, sets)
+        return
     statement = uow.db.insert(table)
     excluded = statement.excluded
-    updates = {n: excluded[n] for n in rows[0] if n not in pending.key_names}
+    updates = {n: excluded[n] for n in names}
     where = None if pending.newer_by is None else \
         excluded[pending.newer_by] >= table.c[pending.newer_by]
     upsert = statement.on_conflict_do_update(index_elements=list(pending.key_names),
                                              set_=updates, where=where)
     await _send(uow, upsert, rows)
+
+
+async def _unnest_upsert(uow: UnitOfWork, pending: _Pending, rows: list[dict[str, Any]],
+                         sets: str) -> None:
+    """PostgreSQL: all rows as one array per column, one statement whatever their number.
+
+    A multi-row VALUES costs SQLAlchemy a compile per batch and executemany a round of
+    parameter processing per row; `unnest` of typed arrays does neither.
+    """
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    table, columns = pending.table, list(rows[0])
+    casts, params = [], {}
+    for i, name in enumerate(columns):
+        column = table.c[name]
+        convert = column.type.process_bind_param if isinstance(column.type, TypeDecorator) \
+            else None
+        values = [row[name] for row in rows]
+        params[f"p{i}"] = [convert(v, dialect) for v in values] if convert else values
+        casts.append(f"CAST(:p{i} AS {column.type.compile(dialect=dialect)}[])")
+    # Names come from our own table definitions, values travel as bound arrays.
+    sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
+           f"SELECT * FROM unnest({', '.join(casts)}) "
+           f"ON CONFLICT ({', '.join(pending.key_names)}) DO UPDATE SET {sets}")
+    await uow.session.execute(text(sql), params)
 
 
 async def _send(uow: UnitOfWork, statement: Any, rows: list[dict[str, Any]]) -> None:
