@@ -165,3 +165,29 @@ async def test_a_network_error_on_a_preview_call_is_a_failed_attempt(
     assert dialed.json()["outcome"] == "failed"
     [contact_row] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
     assert contact_row["status"] == "pending"  # retried after the failed-call delay
+
+
+async def test_changing_mode_waits_for_a_pause_and_frees_the_contacts_held_for_previews(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, mode="preview", agents=2, numbers=2)
+    first, _ = await requested(dialer, campaign_id, 2)
+    await routing_says(dialer, accepted(first, "dana"))
+    supervisor = await dialer.headers("supervisor")
+    change = {"dialing_mode": "progressive"}
+    running = await dialer.client.patch(f"/campaigns/{campaign_id}", json=change,
+                                        headers=supervisor)
+    assert_problem(running, 409, "campaign-running")
+    await dialer.client.post(f"/campaigns/{campaign_id}/pause", headers=supervisor)
+    changed = await dialer.client.patch(f"/campaigns/{campaign_id}", json=change,
+                                        headers=supervisor)
+    assert changed.status_code == 200, changed.text
+    statuses = {r["status"] for r in await rows(dialer, tables.campaign_contacts)}
+    assert statuses == {"pending"}
+    await dialer.client.post(f"/campaigns/{campaign_id}/resume", headers=supervisor)
+    network = ScriptedNetwork()
+    await tick(dialer.app.state.dialer, network, campaign_id=campaign_id)
+    assert sorted(network.placed) == ["+12125550100", "+12125550101"]
+    # Dana's reservation is gone with the preview mode: nothing left to start.
+    dial = f"/campaigns/{campaign_id}/preview/{first.data['campaign_contact_id']}/dial"
+    assert_problem(await dialer.client.post(dial, headers=await as_agent(dialer, "dana")),
+                   409, "not-preview")

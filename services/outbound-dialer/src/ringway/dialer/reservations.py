@@ -78,6 +78,14 @@ async def release_expired(uow: UnitOfWork, campaign_id: str, now: datetime) -> N
     await _release(uow, list(rows), now)
 
 
+async def release_all(uow: UnitOfWork, campaign_id: str, now: datetime) -> None:
+    """The campaign stops previewing (its mode changed): every held contact is free again."""
+    p = tables.previews
+    rows = (await uow.session.execute(select(p).where(
+        p.c.campaign_id == campaign_id, p.c.status.in_([REQUESTED, ACCEPTED])))).all()
+    await _release(uow, list(rows), now)
+
+
 async def _release(uow: UnitOfWork, rows: list[Any], now: datetime) -> None:
     p, c = tables.previews, tables.campaign_contacts
     for row in rows:

@@ -8,9 +8,9 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from ulid import ULID
 
-from ringway.dialer import domain, tables
+from ringway.dialer import domain, reservations, tables
 from ringway.dialer.context import DialerContext
-from ringway.dialer.domain import Action, CampaignStatus
+from ringway.dialer.domain import Action, CampaignStatus, DialingMode
 from ringway.dialer.schemas import (
     CampaignContactPage,
     CampaignContactRead,
@@ -62,6 +62,10 @@ async def update_campaign(ctx: DialerContext, *, campaign_id: str,
         updated = CampaignRead.model_validate(
             {**campaign.model_dump(), **changes, "updated_at": ctx.clock()})
         await _store_guarded(uow, campaign, _row(updated))
+        if (campaign.dialing_mode is DialingMode.PREVIEW
+                and updated.dialing_mode is not DialingMode.PREVIEW):
+            # Contacts held for previews go back to the list the new mode dials.
+            await reservations.release_all(uow, campaign_id, ctx.clock())
     return updated
 
 
