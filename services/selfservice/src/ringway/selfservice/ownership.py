@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import String, bindparam, select, update
 
 from ringway.selfservice import domain, tables
 from ringway.selfservice.domain.access import may_act_for
@@ -32,11 +32,14 @@ async def ensure_exists(uow: UnitOfWork, customer_id: str) -> None:
         raise NotFound("customer", customer_id)
 
 
+_c = tables.customers
+# A no-op update takes the row lock; built once (it runs on every payment and booking).
+_LOCK = (update(_c).where(_c.c.id == bindparam("lock_id", type_=String()),
+                          _c.c.erased_at.is_(None)).values(country=_c.c.country))
+
+
 async def lock_customer(uow: UnitOfWork, customer_id: str) -> None:
     """Serialize money and booking decisions per customer (a row lock; SQLite's write lock)."""
-    c = tables.customers
-    result = await uow.session.execute(
-        update(c).where(c.c.id == customer_id, c.c.erased_at.is_(None))
-        .values(country=c.c.country))
+    result = await uow.session.execute(_LOCK, {"lock_id": customer_id})
     if getattr(result, "rowcount", 0) != 1:
         raise NotFound("customer", customer_id)

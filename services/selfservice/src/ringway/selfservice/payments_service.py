@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, ScalarSelect, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    ScalarSelect,
+    String,
+    bindparam,
+    func,
+    insert,
+    select,
+    update,
+)
 from ulid import ULID
 
 from ringway.selfservice import audit, idempotency, ownership, tables
@@ -71,10 +80,14 @@ def balance_and_pending_columns(
     return balance, pending
 
 
+# One statement, one snapshot: a settlement between two reads would count twice. Built once.
+_BALANCE_AND_PENDING = select(*balance_and_pending_columns(
+    bindparam("customer_id", type_=String())))
+
+
 async def balance_and_pending(uow: UnitOfWork, customer_id: str) -> tuple[int, int]:
     """What the ledger says is owed, and what pending payments already cover."""
-    # One statement, one snapshot: a settlement between two reads would count twice.
-    row = (await uow.session.execute(select(*balance_and_pending_columns(customer_id)))).one()
+    row = (await uow.session.execute(_BALANCE_AND_PENDING, {"customer_id": customer_id})).one()
     return int(row[0]), int(row[1])
 
 
