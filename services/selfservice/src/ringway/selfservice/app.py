@@ -43,8 +43,11 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
     app = create_runtime_app(
         runtime,
         title="Ringway self-service",
-        description="The secure customer-facing API: customers, their contact history and "
-        "the knowledge base.",
+        description="The secure customer-facing API: customers, their accounts and payments, "
+        "orders, purchases, service visits, help requests and the knowledge base. A customer "
+        "reads only itself; an agent reads a customer only while handling one of the "
+        "customer's contacts (and 15 minutes after); supervisors and admins read any "
+        "customer. Every read and change of a customer's data is in the audit log (`/audit`).",
         authenticator=authenticator,
         routers=[access_router, router, payments_router, orders_router,
                  visits_router, kb_router, help_router, webhooks_router],
