@@ -97,7 +97,8 @@ async def test_a_warm_transfer_over_the_api_survives_a_restart_mid_consult(
     second = await routing_factory(clock=clock)
     assert second.router.engine.agents[expert].state is AgentState.BUSY
     done = await second.as_agent(dana, "consult/complete", created["id"])
-    assert (done.json()["agent_id"], done.json()["consult_agent_id"]) == (expert, None)
+    assert (done.json()["agent_id"], done.json()["consult_agent_id"],
+            done.json()["transfers"]) == (expert, None, 1)
     await second.as_agent(expert, "complete", created["id"], resolved=True)
     await second.flushed()
     kinds = [e.type for e in second.events(subject=created["id"])]

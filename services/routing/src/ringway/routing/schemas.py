@@ -279,6 +279,7 @@ class ContactRead(BaseModel):
     consult_agent_id: str | None = Field(default=None, description="Warm transfer: the agent "
                                          "being consulted.")
     outcome: str | None = Field(default=None, description="Queue outcome that ended or moved it.")
+    transfers: int = Field(default=0, description="Times an agent passed it on (cold or warm).")
     outcome_target: str | None = None
 
 

@@ -113,9 +113,7 @@ async def get_contact(router: Router, *, contact_id: str) -> ContactRead:
     row = await _contact_row(router, contact_id)
     if row is None:
         raise NotFound("contact", contact_id)
-    read = ContactRead.model_validate({**row, "direction": row["direction"] or "inbound",
-                                       "repeat": bool(row["repeat"])})
-    read.callback_offered = row["outcome"] == CALLBACK_OFFER
+    read = contact_read(row)
     if contact_id in router.engine.contacts and row["status"] in ("queued", "offered"):
         read.position = router.engine.position(contact_id)
         read.estimated_wait_s = router.engine.estimated_wait(contact_id)
@@ -134,10 +132,15 @@ async def customer_history(router: Router, *, customer_id: str,
         rows = (await uow.session.execute(
             select(c).where(c.c.customer_id == customer_id, c.c.status != store.NEW)
             .order_by(c.c.arrived_at.desc(), c.c.id.desc()).limit(limit))).mappings().all()
-    return [ContactRead.model_validate({**row, "direction": row["direction"] or "inbound",
-                                        "repeat": bool(row["repeat"]),
-                                        "callback_offered": row["outcome"] == CALLBACK_OFFER})
-            for row in rows]
+    return [contact_read(row) for row in rows]
+
+
+def contact_read(row: Any) -> ContactRead:
+    """A stored contact as the API shows it (columns added later may be empty)."""
+    return ContactRead.model_validate({
+        **row, "direction": row["direction"] or "inbound", "repeat": bool(row["repeat"]),
+        "transfers": row["transfers"] or 0,
+        "callback_offered": row["outcome"] == CALLBACK_OFFER})
 
 
 async def act(router: Router, contact_id: str, agent_id: str | None, action: Act) -> ContactRead:
