@@ -148,13 +148,18 @@ async def prefetch(uow: UnitOfWork, table: Table, column: str, values: Iterable[
             buffer.known.setdefault((table.name, (value,)), found.get(value))
 
 
+def _in_key_order(pending: _Pending) -> list[dict[str, Any]]:
+    # Every replica locks rows in the same order, so two batches cannot deadlock each other.
+    return [pending.rows[k] for k in sorted(pending.rows, key=lambda k: tuple(map(str, k)))]
+
+
 def _key(key: dict[str, Any]) -> Key:
     return tuple(key.values())
 
 
 async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
     # One INSERT ... ON CONFLICT DO UPDATE: atomic under concurrent consumers, no read first.
-    rows = list(pending.rows.values())
+    rows = _in_key_order(pending)
     if not rows:
         return
     table, names = pending.table, [n for n in rows[0] if n not in pending.key_names]
@@ -175,7 +180,7 @@ async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
 
 
 async def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> None:
-    rows = list(pending.rows.values())
+    rows = _in_key_order(pending)
     if not rows:
         return
     table = pending.table
