@@ -40,11 +40,15 @@ class ScriptedNetwork:
     def __init__(self, **outcomes: CallOutcome) -> None:
         self.outcomes = outcomes
         self.placed: list[str] = []
+        self.messages: list[tuple[str, str]] = []
 
     async def dial(self, number: str, caller_id: str | None, ring_timeout_s: float) -> CallResult:
         self.placed.append(number)
         outcome = self.outcomes.get(number.lstrip("+"), CallOutcome.HUMAN)
         return CallResult(outcome, 8000)
+
+    async def play_message(self, number: str, message: str) -> None:
+        self.messages.append((number, message))
 
 
 async def start(factory: DialerFactory, mode: str = "progressive", agents: int = 3,
@@ -145,18 +149,24 @@ async def test_outside_calling_hours_the_contact_waits_for_the_window(
     assert suppression["reason"] == "outside_calling_hours"
 
 
-async def test_an_abandoned_call_is_not_redialed_for_72_hours(
+async def test_an_abandoned_call_hears_a_message_and_is_not_redialed_for_72_hours(
         dialer_factory: DialerFactory) -> None:
     dialer, clock, campaign_id = await start(dialer_factory, agents=1, numbers=1)
     await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=campaign_id)
     [attempt] = await rows(dialer, tables.attempts, campaign_id=campaign_id)
-    await dialer.deliver(envelope(ContactAbandoned(
-        contact_id="k1", queue_id="q-outbound", channel=Channel.VOICE,
-        abandoned_at=NOON_NY + timedelta(seconds=10), waited_ms=2000,
-        direction=Direction.OUTBOUND, attempt_id=attempt["id"]), "routing"))
-    await dialer.wait_consumed(2)
+    dialer.app.state.telephony = line = ScriptedNetwork()
+    for _ in range(2):  # routing reports it twice (two events): one message, one abandon
+        await dialer.deliver(envelope(ContactAbandoned(
+            contact_id="k1", queue_id="q-outbound", channel=Channel.VOICE,
+            abandoned_at=NOON_NY + timedelta(seconds=10), waited_ms=2000,
+            direction=Direction.OUTBOUND, attempt_id=attempt["id"]), "routing"))
+    await dialer.wait_consumed(3)
     [attempt] = await rows(dialer, tables.attempts, campaign_id=campaign_id)
     assert attempt["outcome"] == "abandoned"
+    # The person who answered hears the campaign's message instead of silence.
+    [(number, message)] = line.messages
+    assert number == "+12125550100"
+    assert message.startswith("Sorry, nobody was free")
     [contact] = await rows(dialer, tables.campaign_contacts, campaign_id=campaign_id)
     assert contact["next_attempt_at"] >= NOON_NY + timedelta(hours=72)
     # Even if a supervisor's change made it due sooner, dial time says no.

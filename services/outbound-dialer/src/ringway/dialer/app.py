@@ -31,7 +31,8 @@ def create_app(settings: DialerSettings, bus: EventBus, authenticator: Authentic
                              migrations=MIGRATIONS, owns_bus=owns_bus)
     context = DialerContext(runtime.uow, load_profiles(settings.compliance_profiles_file),
                             clock, settings.upload_batch_rows)
-    runtime.add_consumer(handlers(context))
+    # The telephony adapter is read at use: tests and the demo swap it on app.state.
+    runtime.add_consumer(handlers(context, lambda: app.state.telephony))
     app = create_runtime_app(
         runtime,
         title="Ringway outbound dialer",

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ringway.dialer import blending, enrolment, reservations
+from ringway.dialer.abandoned import play_abandon_message
 from ringway.dialer.agents import AgentUpdate, track_agent, update_profile
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.phones import InvalidNumber, normalize
 from ringway.dialer.domain.retries import Outcome
 from ringway.dialer.enrolment import TOP_PRIORITY, Enrolment
 from ringway.dialer.outcomes import disposition_of, finish_attempt
+from ringway.dialer.telephony import Telephony
 from ringway.shared.consumers import EventHandler
 from ringway.shared.contracts.agents import (
     AgentCreated,
@@ -28,8 +32,9 @@ from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
 
 
-def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
-    """The dialer's event-type -> handler table, bound to its context."""
+def handlers(ctx: DialerContext,
+             telephony: Callable[[], Telephony]) -> dict[str, EventHandler]:
+    """The dialer's event-type -> handler table, bound to its context and telephony."""
 
     async def on_customer_registered(uow: UnitOfWork, event: CustomerRegistered,
                                      envelope: Envelope) -> None:
@@ -96,8 +101,9 @@ def handlers(ctx: DialerContext) -> dict[str, EventHandler]:
         # No agent within the connect limit: an abandoned call, counted against the cap.
         if event.direction is Direction.OUTBOUND and event.attempt_id:
             await reservations.withdrawn(uow, event.attempt_id, event.abandoned_at)
-            await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,
-                                 event.abandoned_at)
+            if await finish_attempt(ctx, uow, event.attempt_id, Outcome.ABANDONED,
+                                    event.abandoned_at):
+                await play_abandon_message(uow, telephony, event.attempt_id)
 
     async def on_agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
                                      envelope: Envelope) -> None:

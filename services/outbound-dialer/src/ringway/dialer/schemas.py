@@ -100,6 +100,10 @@ class CampaignSettings(BaseModel):
                                   description="Minutes of inbound history the level is taken on.")
     blend_queues: list[str] = Field(default_factory=list, max_length=100,
                                     description="Inbound queues protected; empty: every one.")
+    abandon_message: str = Field(
+        default="Sorry, nobody was free to take this call. We will call you again later.",
+        min_length=1, max_length=500,
+        description="What a person hears when no agent takes the answered call in time.")
     abandon_cap: float | None = Field(
         default=None, gt=0, lt=1, description="A stricter cap than the profiles' (e.g. 0.01).")
 

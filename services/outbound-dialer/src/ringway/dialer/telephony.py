@@ -35,6 +35,10 @@ class Telephony(Protocol):
         """Place a call and report how it was answered (or not)."""
         ...
 
+    async def play_message(self, number: str, message: str) -> None:
+        """Play a recorded message on the live call to `number`, then hang up."""
+        ...
+
 
 @dataclass(frozen=True)
 class CarrierProfile:
@@ -57,6 +61,7 @@ class SimulatedCarrier:
         self.profile = profile or CarrierProfile()
         self.random = random.Random(seed)  # noqa: S311 - a reproducible simulation, not secrets
         self.placed: list[str] = []
+        self.messages: list[tuple[str, str]] = []
 
     def sample(self, ring_timeout_s: float) -> CallResult:
         """The next call's outcome and timings."""
@@ -81,6 +86,10 @@ class SimulatedCarrier:
         """Place a call on the simulated network (timings are reported, not waited for)."""
         self.placed.append(number)
         return self.sample(ring_timeout_s)
+
+    async def play_message(self, number: str, message: str) -> None:
+        """Record the message as played on the simulated call."""
+        self.messages.append((number, message))
 
 
 def _ms(seconds: float) -> int:
