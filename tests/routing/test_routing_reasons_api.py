@@ -119,3 +119,33 @@ async def test_a_category_a_rule_routes_keeps_at_least_one_reason(routing: Routi
     assert (moved.status_code, moved.json()["state"]) == (409, "in_use")
     assert (await routing.call("GET", "/reasons/billing", expect=200)).json()["category"] == (
         "post-sale")
+
+
+async def test_the_agent_records_the_reason_found_when_completing(routing: Routing) -> None:
+    await configure(routing)
+    dana = await routing.agent("Dana", queues=["aftercare"])
+    created = await routing.contact(None, reason="billing")
+    await routing.as_agent(dana, "accept", created["id"])
+    unknown = await routing.as_agent(dana, "complete", created["id"], expect=422,
+                                     reason="teleport")
+    assert unknown.json()["invalid"] == ["teleport"]
+    still = await routing.call("GET", f"/contacts/{created['id']}", expect=200)
+    assert (still.json()["status"], still.json()["reason"]) == ("accepted", "billing")
+    done = await routing.as_agent(dana, "complete", created["id"], reason="order",
+                                  disposition="ordered", resolved=True)
+    assert (done.json()["reason"], done.json()["category"]) == ("order", "pre-purchase")
+    await routing.flushed()
+    [completed] = routing.events("contact.completed", subject=created["id"])
+    assert (completed.data["reason"], completed.data["category"]) == ("order", "pre-purchase")
+
+
+async def test_a_refused_completion_leaves_the_reason_as_it_was(routing: Routing) -> None:
+    await configure(routing)
+    dana = await routing.agent("Dana", queues=["aftercare"])
+    created = await routing.contact(None, reason="billing")
+    await routing.as_agent(dana, "complete", created["id"], expect=409, reason="order")
+    await routing.as_agent(dana, "accept", created["id"])
+    await routing.as_agent(dana, "complete", created["id"])
+    await routing.flushed()
+    [completed] = routing.events("contact.completed", subject=created["id"])
+    assert (completed.data["reason"], completed.data["category"]) == ("billing", "post-sale")

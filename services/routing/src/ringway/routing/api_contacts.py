@@ -115,10 +115,9 @@ async def wrap_up(contact_id: str, body: AgentAction, router: RouterDep,
 @router.post("/{contact_id}/complete", response_model=ContactRead, responses=CONFLICT)
 async def complete(contact_id: str, body: ContactComplete, router: RouterDep,
                    principal: AgentOrSupervisor) -> ContactRead:
-    """Finish with a disposition (wrap-up code) and whether it was resolved."""
+    """Finish with a disposition (wrap-up code), whether it was resolved, and the reason found."""
     agent = acting_agent(principal, body.agent_id)
-    return await service.act(router, contact_id, agent, lambda engine, who: engine.complete(
-        contact_id, who, disposition=body.disposition, resolved=body.resolved))
+    return await service.complete(router, contact_id, agent, body)
 
 
 @router.post("/{contact_id}/transfer", response_model=ContactRead, responses=CONFLICT)

@@ -111,6 +111,15 @@ async def delete_reason(router: Router, code: str) -> None:
                                   .where(tables.contact_reasons.c.code == code))
 
 
+async def category_of(router: Router, reason: str) -> str | None:
+    """The category of a reason; 422 for a reason a configured taxonomy lacks."""
+    async with router.uow() as uow:
+        taxonomy = await _taxonomy(uow.session)
+    if taxonomy and reason not in taxonomy:
+        raise _invalid(f"unknown contact reason {reason!r}", invalid=[reason])
+    return taxonomy.get(reason)
+
+
 # ---- rules -------------------------------------------------------------------------------
 
 def rule_of(rule_id: str, body: RuleBody) -> Rule:

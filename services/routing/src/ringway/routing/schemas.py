@@ -296,6 +296,9 @@ class ContactComplete(AgentAction):
 
     disposition: str | None = Field(default=None, max_length=100, examples=["resolved-billing"])
     resolved: bool = False
+    reason: str | None = Field(default=None, min_length=1, max_length=100, examples=["returns"],
+                               description="The contact reason as the agent found it; replaces "
+                               "the one given at arrival.")
 
 
 class ContactTransfer(AgentAction):

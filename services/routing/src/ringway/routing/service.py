@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
@@ -14,8 +15,8 @@ from ringway.routing.domain import InvalidTransition, RoutingEngine, UnknownEnti
 from ringway.routing.domain import effects as fx
 from ringway.routing.domain.reasons import RepeatPolicy
 from ringway.routing.errors import mapped, problem
-from ringway.routing.router import Router, facts_of
-from ringway.routing.schemas import ContactCreate, ContactRead
+from ringway.routing.router import Prepare, Router, facts_of
+from ringway.routing.schemas import ContactComplete, ContactCreate, ContactRead
 from ringway.routing.staffing import ensure_queue
 
 __all__ = ["ensure_queue"]
@@ -143,10 +144,12 @@ def contact_read(row: Any) -> ContactRead:
         "callback_offered": row["outcome"] == CALLBACK_OFFER})
 
 
-async def act(router: Router, contact_id: str, agent_id: str | None, action: Act) -> ContactRead:
+async def act(router: Router, contact_id: str, agent_id: str | None, action: Act,
+              prepare: Prepare | None = None) -> ContactRead:
     """Run an agent's or integration's action on a contact; a finished contact answers 409."""
     try:
-        await router.run(lambda engine: action(engine, _actor(engine, contact_id, agent_id)))
+        await router.run(lambda engine: action(engine, _actor(engine, contact_id, agent_id)),
+                         prepare)
     except UnknownEntity as error:
         row = await _contact_row(router, contact_id) if error.kind == "contact" else None
         if row is None:
@@ -156,6 +159,33 @@ async def act(router: Router, contact_id: str, agent_id: str | None, action: Act
     except (InvalidTransition, domain.InvalidRequest) as error:
         raise problem(error) from None
     return await get_contact(router, contact_id=contact_id)
+
+
+async def complete(router: Router, contact_id: str, agent_id: str | None,
+                   body: ContactComplete) -> ContactRead:
+    """End handling with a disposition; a `reason` the agent found replaces the one given."""
+    def finish(engine: RoutingEngine, who: str) -> list[fx.Effect]:
+        return engine.complete(contact_id, who, disposition=body.disposition,
+                               resolved=body.resolved)
+
+    reason = body.reason
+    if reason is None:
+        return await act(router, contact_id, agent_id, finish)
+    category = await reasons.category_of(router, reason)
+    before = router.facts.get(contact_id)
+
+    async def prepare(uow: UnitOfWork) -> None:
+        await uow.session.execute(update(tables.contacts).where(tables.contacts.c.id == contact_id)
+                                  .values(reason=reason, category=category))
+        if before is not None:  # the completion event carries the corrected reason
+            router.facts[contact_id] = replace(before, reason=reason, category=category)
+
+    try:
+        return await act(router, contact_id, agent_id, finish, prepare)
+    except Exception:
+        if before is not None and contact_id in router.facts:
+            router.facts[contact_id] = before
+        raise
 
 
 def _actor(engine: RoutingEngine, contact_id: str, agent_id: str | None) -> str:
