@@ -13,7 +13,7 @@ from selfservice_harness import (
 )
 from sqlalchemy import func, select
 
-from ringway.selfservice import tables
+from ringway.selfservice import contact_access, tables
 from ringway.shared.contracts.common import Channel
 from ringway.shared.contracts.contacts import (
     ContactCompleted,
@@ -172,3 +172,17 @@ async def test_supervisors_read_any_customer_and_every_read_is_audited(
                                           headers=selfservice.admin())).json()
     readers = {(e["actor"], e["roles"]) for e in audit if e["resource"] == "account"}
     assert readers == {("sup-1", "supervisor"), ("agent-7", "agent")}
+
+
+async def test_handlings_over_a_day_past_their_access_are_pruned(
+        selfservice: SelfService) -> None:
+    ana = (await selfservice.register())["id"]
+    await selfservice.handled_by("agent-7", ana, CONTACT)
+    await selfservice.handled_by("agent-8", ana, "01CONTACT00000000000000002")
+    await deliver(selfservice, completed("agent-7", selfservice))
+    selfservice.clock.advance(days=1, minutes=16)
+
+    pruned = await contact_access.prune(selfservice.runtime.uow, now=selfservice.clock.now)
+
+    assert pruned == 1
+    assert await reads(selfservice, "agent-8", ana) == {200}

@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import FastAPI, Request, Response
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from ringway.selfservice import tables
+from ringway.selfservice import contact_access, tables
 from ringway.selfservice.access_api import router as access_router
 from ringway.selfservice.api import router
 from ringway.selfservice.consumers import HANDLERS
@@ -19,6 +19,7 @@ from ringway.selfservice.kb_api import router as kb_router
 from ringway.selfservice.orders_api import router as orders_router
 from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.payments_api import router as payments_router
+from ringway.selfservice.periodic import Periodic
 from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
 from ringway.selfservice.reconciler import PaymentReconciler
 from ringway.selfservice.settings import SelfServiceSettings
@@ -65,11 +66,20 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
                           time_cost=settings.password_time_cost)
     app.state.selfservice = SelfServiceState(settings, provider, passwords)
     app.state.reconciler = PaymentReconciler(runtime.uow, provider, app.state.clock,
-                                             timeout_s=settings.payment_timeout_s,
-                                             every_s=reconcile_every_s)
-    # With leader election, only the active instance reconciles (any would be safe).
-    runtime.on_leadership(app.state.reconciler.start, app.state.reconciler.stop)
+                                             timeout_s=settings.payment_timeout_s)
+    _run_in_background(runtime, app.state.clock, app.state.reconciler, reconcile_every_s)
     return app
+
+
+def _run_in_background(runtime: ServiceRuntime, clock: Clock, reconciler: PaymentReconciler,
+                       reconcile_every_s: float) -> None:
+    async def prune() -> int:
+        return await contact_access.prune(runtime.uow, now=clock())
+
+    # With leader election, only the active instance runs them (any would be safe).
+    for job in (Periodic("payment-reconciler", reconcile_every_s, reconciler.run_once),
+                Periodic("contact-access-prune", 3600.0, prune)):
+        runtime.on_leadership(job.start, job.stop)
 
 
 async def _overloaded(request: Request, _: Exception) -> Response:

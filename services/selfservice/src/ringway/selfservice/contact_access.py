@@ -7,9 +7,9 @@ promised follow-up). Everything else looks like a missing customer.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import delete, or_, select, update
 
 from ringway.selfservice import tables
 from ringway.selfservice.domain.access import access_ends
@@ -53,6 +53,15 @@ async def start(uow: UnitOfWork, *, contact_id: str, agent_id: str, customer_id:
     await uow.session.execute(statement.on_conflict_do_update(
         index_elements=[h.c.contact_id, h.c.agent_id],
         set_={"customer_id": statement.excluded.customer_id, "access_until": None}))
+
+
+async def prune(uow_factory: UnitOfWorkFactory, *, now: datetime) -> int:
+    """Forget handlings whose access ended over a day ago (the audit log keeps who read what)."""
+    h = tables.contact_handlers
+    async with uow_factory() as uow:
+        result = await uow.session.execute(
+            delete(h).where(h.c.access_until < now - timedelta(days=1)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def end(uow: UnitOfWork, *, contact_id: str, agent_id: str | None, at: datetime,

@@ -13,7 +13,6 @@ leaves a key claimed without a payment to reconcile.)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -48,13 +47,11 @@ class PaymentReconciler:
     """Settles orphaned and timed-out payments from the provider's records."""
 
     def __init__(self, uow_factory: UnitOfWorkFactory, provider: PaymentProvider, clock: Clock,
-                 *, timeout_s: float, every_s: float = 30.0) -> None:
+                 *, timeout_s: float) -> None:
         self.uow = uow_factory
         self.provider = provider
         self.clock = clock
         self.timeout_s = timeout_s
-        self.every_s = every_s
-        self._task: asyncio.Task[None] | None = None
 
     async def run_once(self) -> Reconciled:
         """One pass over open payments."""
@@ -65,6 +62,8 @@ class PaymentReconciler:
                 done.settled += 1
             else:
                 done.still_open += 1
+        if done.settled:
+            log.info("payments reconciled", extra={"settled": done.settled})
         return done
 
     async def _open_payments(self, now: datetime) -> list[tuple[PaymentRead, str | None]]:
@@ -107,26 +106,3 @@ class PaymentReconciler:
                     customer_id=payment.customer_id, session_id=f"provider:{payment.id}",
                     action="payment_reconciled", outcome="succeeded", occurred_at=now))
             return True
-
-    async def start(self) -> None:
-        """Reconcile every `every_s` seconds in the background."""
-        self._task = asyncio.create_task(self._loop(), name="payment-reconciler")
-
-    async def stop(self) -> None:
-        """Stop the background loop."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _loop(self) -> None:
-        while True:
-            await asyncio.sleep(self.every_s)
-            try:
-                done = await self.run_once()
-            except Exception:
-                log.exception("payment reconciliation failed; retrying next pass")
-                continue
-            if done.settled:
-                log.info("payments reconciled", extra={"settled": done.settled})
