@@ -52,6 +52,10 @@ class MetricsSettings(ServiceSettings):
         description="Dispositions that count as a conversion (JSON list)."
     )
 
+    consumer_batch_max: int = Field(
+        default=2000, ge=1, le=100_000, description="Most events one Kafka poll hands to one "
+        "ingestion transaction (when the service owns its Kafka bus)."
+    )
     prune_interval_s: float = Field(
         default=300, gt=0, description="How often per-contact state past its retention is deleted."
     )
