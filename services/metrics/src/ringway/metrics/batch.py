@@ -76,7 +76,7 @@ class BatchEventRouter(EventRouter):
         events: list[tuple[Envelope, Any]] = []
         for delivery in deliveries:
             envelope = delivery.envelope()  # a malformed one fails the batch: one by one then
-            event = self._decode(envelope)
+            event = self._decode(envelope, count_unreadable=False)  # counted one by one
             if event is not None:
                 events.append((envelope, event))
         if not events:
@@ -108,7 +108,7 @@ class BatchEventRouter(EventRouter):
         with store.write_through():
             await handler(uow, event, envelope)
 
-    def _decode(self, envelope: Envelope) -> Any | None:
+    def _decode(self, envelope: Envelope, *, count_unreadable: bool = True) -> Any | None:
         """The event, or None (counted, logged) for a type we have no handler for."""
         if envelope.type not in self.handlers:
             if not _known_type(envelope.type):
@@ -117,8 +117,9 @@ class BatchEventRouter(EventRouter):
         try:
             return REGISTRY.decode(envelope)
         except (ValidationError, UnknownEventType) as error:
-            self._count_unknown("undecodable event", type=envelope.type,
-                                version=envelope.schemaversion)
+            if count_unreadable:
+                self._count_unknown("undecodable event", type=envelope.type,
+                                    version=envelope.schemaversion)
             raise UnreadableEvent(f"cannot decode {envelope.type}: {error}") from error
 
     def _count_unknown(self, what: str, **extra: Any) -> None:
