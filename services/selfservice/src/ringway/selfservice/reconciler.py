@@ -3,11 +3,11 @@
 A process can die after the provider charged and before the outcome was recorded. The
 payment then stays `pending` (its amount blocked, its Idempotency-Key unanswered). The
 reconciler asks the provider by the payment id (the provider's idempotency reference) and
-settles exactly as the request would have: conditional on the payment still being open, under
-the customer's lock, so a second reconciler or a provider callback changes nothing. Payments
-that timed out are asked about again for a day, since the provider may have approved them.
-(An Idempotency-Key is claimed in the transaction that reserves its payment, so a crash never
-leaves a key claimed without a payment to reconcile.)
+settles exactly as the request would have, conditional on the payment still being open, so a
+second reconciler or a provider callback changes nothing. Payments that timed out are asked
+about again for a day, since the provider may have approved them. (An Idempotency-Key is
+claimed in the transaction that reserves its payment, so a crash never leaves a key claimed
+without a payment to reconcile.)
 """
 
 from __future__ import annotations
