@@ -339,10 +339,15 @@ def main() -> None:
         return
     generator = "wrk" if shutil.which("wrk") and not args.httpx else "httpx"
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server and database stop
+    # Other work on the machine skews every figure: the load average is part of the result.
+    load_before = os.getloadavg()[0]
     with database() as url, tempfile.TemporaryDirectory() as tmp, server(url, Path(tmp)) as base:
         results = asyncio.run(measure(base, 2.0 if args.quick else 15.0,
                                       20 if args.quick else 100, generator))
-        print(json.dumps(report(results, generator)), flush=True)
+        figures = report(results, generator)
+        figures.update(cpu_count=os.cpu_count(), load_avg_1m_before=round(load_before, 2),
+                       load_avg_1m_after=round(os.getloadavg()[0], 2))
+        print(json.dumps(figures), flush=True)
 
 
 if __name__ == "__main__":
