@@ -76,16 +76,23 @@ def _queue_live(router: Router, queue_id: str, oldest: float | None,
 async def _answer_times(router: Router, since: dict[str, datetime],
                         ) -> dict[str, list[float | None]]:
     """Per queue: the answer time of each contact offered since its local midnight (None =
-    abandoned by the customer)."""
+    abandoned by the customer).
+
+    A transferred contact counts once, by its first answer in the queue that answered it:
+    the second answer measures the transfer, not how fast the customer was answered.
+    """
     c = tables.contacts
     if not since:
         return {}
     async with router.uow() as uow:
         rows = (await uow.session.execute(
-            select(c.c.queue_id, c.c.arrived_at, c.c.accepted_at, c.c.status, c.c.end_reason)
+            select(c.c.queue_id, c.c.arrived_at, c.c.accepted_at, c.c.status, c.c.end_reason,
+                   c.c.first_accepted_at, c.c.answered_queue_id)
             .where(c.c.arrived_at >= min(since.values())))).all()
     found: dict[str, list[float | None]] = {}
-    for queue_id, arrived, accepted, status, end_reason in rows:
+    for queue_id, arrived, accepted, status, end_reason, first, answered_in in rows:
+        if first is not None:  # before 0004 only the latest answer was kept
+            accepted, queue_id = first, answered_in or queue_id
         if queue_id not in since or arrived < since[queue_id]:
             continue
         if accepted is not None:

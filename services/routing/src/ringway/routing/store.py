@@ -122,6 +122,8 @@ def contact_values(contact: ContactRecord) -> dict[str, Any]:
         "preferred_until": to_dt(contact.preferred_until), "transfers": contact.transfers,
         "responded": contact.responded, "consult_agent_id": contact.consult_agent_id,
         "outcome": contact.outcome, "outcome_target": contact.outcome_target,
+        "first_accepted_at": to_dt(contact.first_accepted_at),
+        "answered_queue_id": contact.answered_queue_id,
     }
 
 
@@ -144,6 +146,8 @@ def contact_record(row: Mapping[str, Any]) -> ContactRecord:
     contact.preferred_until = to_ts(row["preferred_until"])
     contact.transfers, contact.responded = row["transfers"] or 0, bool(row["responded"])
     contact.consult_agent_id = row["consult_agent_id"]
+    contact.first_accepted_at = to_ts(row["first_accepted_at"])
+    contact.answered_queue_id = row["answered_queue_id"]
     return contact
 
 

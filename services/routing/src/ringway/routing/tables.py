@@ -97,6 +97,9 @@ contacts = Table(
     Column("consult_agent_id", String(26), nullable=True),
     Column("outcome", String(40), nullable=True),
     Column("outcome_target", String(200), nullable=True),
+    # Added in 0004: the first answer and its queue, kept across transfers (service level).
+    Column("first_accepted_at", UtcDateTime(), nullable=True),
+    Column("answered_queue_id", String(100), nullable=True),
     Index("ix_contacts_status", "status"),
 )
 
@@ -119,6 +122,15 @@ routing_rules = Table(
     Column("position", Integer, nullable=False),
     Column("config", JSON, nullable=False),
     Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+)
+
+# Per-deployment routing settings set by admins (key -> JSON value); env values are defaults.
+routing_settings = Table(
+    "routing_settings",
+    metadata,
+    Column("key", String(100), primary_key=True),
+    Column("value", JSON, nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
 )
 

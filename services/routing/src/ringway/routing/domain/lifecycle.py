@@ -72,6 +72,8 @@ class ContactCommands(EngineCore):
         agent = self.agent(agent_id)
         self.leave_queue(contact)
         contact.status, contact.accepted_at = ACCEPTED, now
+        if contact.first_accepted_at is None:
+            contact.first_accepted_at, contact.answered_queue_id = now, contact.queue_id
         agent.missed = 0
         self.dirty_contacts.add(contact.id)
         self.effects.append(fx.Accepted(contact.id, agent_id, now, contact.waited(now)))

@@ -102,11 +102,12 @@ class AgentRecord:
 class ContactRecord:
     """A contact the engine is routing or an agent is handling."""
 
-    __slots__ = ("accepted_at", "agent_id", "arrived_at", "channel", "consult_agent_id",
-                 "deadline", "declined", "enqueued_at", "epoch", "expires_at", "hold_s",
-                 "hold_started_at", "id", "offered_at", "offers", "outcome", "outcome_target",
-                 "preferred_agent_id", "preferred_until", "priority", "queue_id", "responded",
-                 "seq", "slot", "status", "step", "transfers", "version", "wrap_started_at")
+    __slots__ = ("accepted_at", "agent_id", "answered_queue_id", "arrived_at", "channel",
+                 "consult_agent_id", "deadline", "declined", "enqueued_at", "epoch",
+                 "expires_at", "first_accepted_at", "hold_s", "hold_started_at", "id",
+                 "offered_at", "offers", "outcome", "outcome_target", "preferred_agent_id",
+                 "preferred_until", "priority", "queue_id", "responded", "seq", "slot", "status",
+                 "step", "transfers", "version", "wrap_started_at")
 
     def __init__(self, id: str, queue_id: str, channel: Channel, *, priority: int,
                  arrived_at: float, enqueued_at: float, seq: int) -> None:
@@ -127,6 +128,9 @@ class ContactRecord:
         self.offered_at: float | None = None
         self.expires_at: float | None = None
         self.accepted_at: float | None = None
+        # The first answer and its queue survive transfers: service level counts them.
+        self.first_accepted_at: float | None = None
+        self.answered_queue_id: str | None = None
         self.hold_started_at: float | None = None
         self.hold_s = 0.0
         self.wrap_started_at: float | None = None
