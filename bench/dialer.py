@@ -99,6 +99,9 @@ def main() -> None:
     # At 100% occupancy predictive cannot beat progressive by more than 1/its occupancy.
     print(f"predictive / progressive live connects per agent hour: {ratio:.2f}x "
           f"(ceiling at full occupancy: {1 / prog['occupancy']:.2f}x)")
+    targets = predictive_targets(sims, ratio)
+    print("predictive targets: " + ", ".join(f"{k} {'met' if v else 'NOT met'}"
+                                              for k, v in targets.items()))
     lists = list_load(rows)
     stream, naive = lists["stream"], lists["naive"]
     grown = {m: lists[m]["peak_rss_mib"] - lists[m]["base_rss_mib"] for m in lists}
@@ -108,7 +111,22 @@ def main() -> None:
           f"(+{grown['naive']:.0f}); memory growth ratio naive/stream "
           f"{grown['naive'] / max(grown['stream'], 1):.1f}x")
     print(json.dumps({"hours": hours, "pacing": sims, "predictive_vs_progressive_ratio":
-                      round(ratio, 3), "list_rows": rows, "list_load": lists}))
+                      round(ratio, 3), "ratio_ceiling": round(1 / prog["occupancy"], 3),
+                      "targets_met": targets, "list_rows": rows, "list_load": lists}))
+
+
+def predictive_targets(sims: dict[str, Any], ratio: float) -> dict[str, bool]:
+    """The issue's predictive targets, each checked on this run's figures."""
+    pred3, pred1 = sims["predictive_50agents_cap3pct"], sims["predictive_50agents_cap1pct"]
+    pred10 = sims["predictive_10agents_cap3pct"]
+    return {
+        "never_above_cap_3pct": pred3["abandon_rate_day_max"] <= 0.03,
+        "never_above_cap_1pct": pred1["abandon_rate_day_max"] <= 0.01,
+        "never_above_cap_10_agents": pred10["abandon_rate_day_max"] <= 0.03,
+        "occupancy_ge_90pct": pred3["occupancy"] >= 0.90,
+        "connects_ge_1.3x_progressive": ratio >= 1.3,
+        "p99_answer_to_agent_lt_2s": pred3["p99_answer_to_agent_s"] < 2.0,
+    }
 
 
 if __name__ == "__main__":
