@@ -1,9 +1,10 @@
 """The one in-memory engine of this routing instance, kept in step with the database.
 
-Every command runs under one lock: the engine decides, the changed rows and the events are
-written in one transaction, and only then does the next command run. If that transaction
-fails, the engine is rebuilt from the database, which is always the truth; a standby
-instance does the same at start-up.
+Commands run one at a time against the engine, in arrival order, and the engine's decisions
+are stored with their events before any caller hears of them. Commands that arrive while a
+transaction is being written share the next one (group commit, see `commits`). If writing
+fails, the engine is rebuilt from the database, which is always the truth, and the commands
+of that transaction run again one by one; a standby instance rebuilds at start-up.
 """
 
 from __future__ import annotations
@@ -11,16 +12,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import insert, select, update
 
 from ringway.routing import store, tables
+from ringway.routing.commits import (
+    MAX_BATCH,
+    Command,
+    Pending,
+    Prepare,
+    domain_error,
+    run_batch,
+    store_changes,
+)
 from ringway.routing.domain import ContactSpec, RoutingEngine
 from ringway.routing.domain import effects as fx
 from ringway.routing.domain.model import Clock
+from ringway.routing.domain.records import ContactRecord
 from ringway.routing.events import Context, Facts, to_event
 from ringway.routing.push import OfferHub
 from ringway.routing.schemas import QueueConfig
@@ -30,8 +41,7 @@ from ringway.shared.web.problems import ProblemError
 
 log = logging.getLogger(__name__)
 
-Command = Callable[[RoutingEngine], list[fx.Effect]]
-Prepare = Callable[[UnitOfWork], Awaitable[None]]
+__all__ = ["Command", "Prepare", "Router", "facts_of"]
 
 
 def facts_of(row: Any) -> Facts:
@@ -49,7 +59,7 @@ class Router:
     """Owns the engine, its lock, its timer loop and the intake of contacts from events."""
 
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, *, max_missed_offers: int = 2,
-                 tick_s: float = 0.1) -> None:
+                 tick_s: float = 0.1, max_batch: int = MAX_BATCH) -> None:
         self.uow = uow
         self.clock = clock
         self.max_missed_offers = max_missed_offers
@@ -62,24 +72,40 @@ class Router:
         self.intake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self.active = False
+        # SQLite's driver lets a savepoint commit early, so there commands go one per
+        # transaction; PostgreSQL batches up to `max_batch` (set at start).
+        self.max_batch = max_batch
+        self._batch_limit = 1
+        self._pending: list[Pending] = []
+        self._wake = asyncio.Event()
+        self._committer: asyncio.Task[None] | None = None
+        self.transactions = 0
+        self.largest_batch = 0
+        """Commands written together at most so far (figures for operators and tests)."""
 
     # ---- start, stop, rebuild ------------------------------------------------------------
 
     async def start(self) -> None:
         """Rebuild from the database, admit pending intake, start the timer loop."""
+        self._batch_limit = self.max_batch if self.uow().db.is_postgres else 1
         async with self.lock:
             await self.rebuild()
             self.active = True
+        self._committer = asyncio.create_task(self._commit_loop(), name="routing-commits")
         await self.admit_new()
         self._task = asyncio.create_task(self._loop(), name="routing-timers")
 
     async def stop(self) -> None:
-        """Stop the timer loop; the database already holds everything."""
+        """Stop the timer loop and the committer; the database already holds everything."""
         self.active = False
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        for task in (self._task, self._committer):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+        self._task = self._committer = None
+        waiting, self._pending = self._pending, []
+        for item in waiting:
+            item.settle(_standby())
         self.hub.close()
 
     async def rebuild(self) -> None:
@@ -106,38 +132,108 @@ class Router:
     # ---- commands ------------------------------------------------------------------------
 
     async def run(self, command: Command, prepare: Prepare | None = None) -> list[fx.Effect]:
-        """Decide and store in one transaction; on a storage failure, rebuild and re-raise."""
-        async with self.lock:
-            if not self.active:
-                raise ProblemError(503, "Service Unavailable", "this routing instance is on "
-                                   "standby; send commands to the active one",
-                                   code="standby", headers={"Retry-After": "1"})
-            try:
-                async with self.uow() as uow:
-                    if prepare is not None:
-                        await prepare(uow)
-                    found = command(self.engine)
-                    await self.commit(uow, found)
-            except Exception as error:
-                if not _domain_error(error):
-                    log.warning("routing command failed; rebuilding the engine",
-                                extra={"error": repr(error)})
-                    await self.rebuild()
-                raise
+        """Decide and store (sharing a transaction with concurrent commands); its effects.
+
+        A command that fails gets its own error and leaves nothing behind; on a storage
+        failure the engine is rebuilt from the database first.
+        """
+        if not self.active:
+            raise _standby()
+        item = Pending(command, prepare)
+        self._pending.append(item)
+        self._wake.set()
+        return await item.done
+
+    async def _commit_loop(self) -> None:
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            while self._pending:
+                batch: list[Pending] = []
+                try:
+                    async with self.lock:
+                        # Taken under the lock: what arrived while it was held joins in.
+                        batch = self._pending[:self._batch_limit]
+                        del self._pending[:len(batch)]
+                        self.transactions += 1
+                        self.largest_batch = max(self.largest_batch, len(batch))
+                        await self._execute(batch)
+                except BaseException as error:
+                    # Stopped mid-batch (or a bug): no caller may wait forever.
+                    for item in batch:
+                        item.settle(error if isinstance(error, Exception) else _standby())
+                    if not isinstance(error, Exception):
+                        raise
+                    log.exception("routing commit failed")
+
+    @property
+    def waiting_commands(self) -> int:
+        """Commands queued for the next transaction."""
+        return len(self._pending)
+
+    async def _execute(self, batch: Sequence[Pending]) -> None:
+        if not self.active:
+            for item in batch:
+                item.settle(_standby())
+            return
+        if len(batch) == 1:
+            await self._execute_alone(batch[0])
+            return
+        try:
+            async with self.uow() as uow:
+                outcomes, written = await run_batch(self.engine, uow, batch, self._context())
+        except Exception as error:  # noqa: BLE001 - each command gets its own answer below
+            log.warning("routing group commit failed; rebuilding, then one by one",
+                        extra={"error": repr(error), "commands": len(batch)})
+            await self._rebuild_quietly()
+            for item in batch:
+                await self._execute_alone(item)
+            return
+        self._forget_finished(written)
+        for index, outcome in enumerate(outcomes):
+            if not isinstance(outcome, BaseException):
+                self.hub.publish(outcome)
+            if index < len(batch):
+                batch[index].settle(outcome)
+
+    async def _execute_alone(self, item: Pending) -> None:
+        """One command in its own transaction (the path of SQLite and of a failed batch)."""
+        ran = False
+        try:
+            async with self.uow() as uow:
+                if item.prepare is not None:
+                    await item.prepare(uow)
+                ran = True
+                found = item.command(self.engine)
+                await self.commit(uow, found)
+        except Exception as error:  # noqa: BLE001 - handed to the caller
+            if ran and not domain_error(error):
+                # The engine moved but its rows were not written: the database is the truth.
+                log.warning("routing command failed; rebuilding the engine",
+                            extra={"error": repr(error)})
+                await self._rebuild_quietly()
+            item.settle(error)
+            return
         self.hub.publish(found)
-        return found
+        item.settle(found)
+
+    async def _rebuild_quietly(self) -> None:
+        try:
+            await self.rebuild()
+        except Exception as error:  # noqa: BLE001 - the callers get the original error
+            log.warning("routing rebuild failed", extra={"error": repr(error)})
 
     async def commit(self, uow: UnitOfWork, found: list[fx.Effect]) -> None:
         """Store the engine's changed rows and publish the effects' events."""
-        context = Context(self._facts, self._queue_of)
-        events = [to_event(effect, context) for effect in found]
-        agents, contacts = self.engine.drain_dirty()
-        await store.save(uow.session, agents, contacts)
-        for effect in found:
-            await _record_end(uow, effect)
-        for event in events:
-            uow.publish(event)
-        for contact in contacts:
+        context = self._context()
+        self._forget_finished(await store_changes(
+            uow, self.engine, found, [to_event(e, context) for e in found]))
+
+    def _context(self) -> Context:
+        return Context(self._facts, self._queue_of)
+
+    def _forget_finished(self, written: list[ContactRecord]) -> None:
+        for contact in written:
             if contact.id not in self.engine.contacts:
                 self.facts.pop(contact.id, None)
 
@@ -194,7 +290,7 @@ class Router:
             closed = self.closed_reason(spec.queue_id)
             await self.run(lambda engine: engine.add_contact(spec, closed=closed))
         except Exception as error:
-            if not _domain_error(error):
+            if not domain_error(error):
                 raise
             self.facts.pop(row["id"], None)
             async with self.uow() as uow:
@@ -241,24 +337,7 @@ async def _upsert_queue(uow: UnitOfWork, queue_id: str, config: QueueConfig) -> 
     return created
 
 
-def _domain_error(error: Exception) -> bool:
-    from ringway.routing.domain import InvalidRequest, InvalidTransition, UnknownEntity
-
-    return isinstance(error, InvalidRequest | InvalidTransition | UnknownEntity)
-
-
-async def _record_end(uow: UnitOfWork, effect: fx.Effect) -> None:
-    """How a contact ended: disposition, resolved flag or reason, and when."""
-    if isinstance(effect, fx.Completed):
-        values: dict[str, Any] = {
-            "disposition": effect.disposition, "resolved": effect.resolved,
-            "end_reason": "auto_wrap_up" if effect.automatic else "completed"}
-    elif isinstance(effect, fx.Abandoned):
-        values = {"end_reason": effect.cause}
-    elif isinstance(effect, fx.Closed):
-        values = {"end_reason": effect.reason}
-    else:
-        return
-    values["ended_at"] = store.to_dt(effect.at)
-    await uow.session.execute(update(tables.contacts)
-                              .where(tables.contacts.c.id == effect.contact_id).values(**values))
+def _standby() -> ProblemError:
+    return ProblemError(503, "Service Unavailable", "this routing instance is on standby; "
+                        "send commands to the active one", code="standby",
+                        headers={"Retry-After": "1"})

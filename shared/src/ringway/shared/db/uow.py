@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 
@@ -58,6 +59,21 @@ class UnitOfWork:
             self._session = None
         if exc_type is None and published and self.on_commit is not None:
             self.on_commit()
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """A nested transaction: on error, its writes and the events it published are undone.
+
+        Lets several use cases share one transaction (group commit) without one failure
+        leaving half of its work behind or undoing the others'.
+        """
+        mark = len(self._rows)
+        try:
+            async with self.session.begin_nested():
+                yield
+        except BaseException:
+            del self._rows[mark:]
+            raise
 
     def publish(self, data: EventData, *, subject: str | None = None) -> Envelope:
         """Record an event to be published if, and only if, this transaction commits."""
