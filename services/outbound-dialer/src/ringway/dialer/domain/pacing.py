@@ -13,6 +13,7 @@ MIN_SAMPLES = 200          # attempts before the answer-rate estimate is trusted
 MIN_LIVE = 34              # live answers before one abandon fits under a 3% cap
 SAFETY = 0.5               # aim at half the cap on average
 BUDGET_RISK = 0.001        # P(abandons beyond the remaining budget) <= 0.1%
+BUDGET_MARGIN = 2.0        # losses taken twice over against the budget: the forecast runs low
 SPIKE_FACTOR = 2.0         # recent abandon rate above twice the cap is a spike
 RECOVERY = 0.02            # pace factor regained per calm decision
 MAX_LINES_PER_AGENT = 6
@@ -177,6 +178,6 @@ def _fits(i: PacingInputs, checks: list[Check], new: int) -> tuple[bool, float]:
         # The answers of this second beyond the room left, counting earlier ones as placed.
         lost += poisson_excess(room, ringing) - poisson_excess(room, before)
         before = ringing
-    within_budget = poisson_tail(math.floor(i.budget) + 1, lost) <= BUDGET_RISK
+    within_budget = poisson_tail(math.floor(i.budget) + 1, BUDGET_MARGIN * lost) <= BUDGET_RISK
     answers = before + i.answered_waiting
     return within_budget and lost <= SAFETY * i.abandon_cap * max(answers, 1e-9), lost
