@@ -9,6 +9,9 @@ other processes than the server:
               are understated)
   fixed rate  open loop at 200 requests/s from this process (httpx): p50/p99 of account read
               and payment
+  CPU         server and PostgreSQL CPU per request in each closed-loop stage (from /proc), and
+              the ratios they imply with the CPU to oneself: unlike requests/s, they hold on a
+              machine that other work loads
 A payment is a real one: Idempotency-Key, card-data scan, claim, reserve under the customer's
 lock, simulated provider, settle with ledger, audit and outbox rows. Targets (issue #5):
 account >= 40 % of bare throughput, payment >= 15 %, p99 < 50 ms at 200 req/s.
@@ -79,16 +82,56 @@ def serve(url: str, port: int, data_dir: str) -> None:
 
 
 @contextlib.contextmanager
-def database() -> Iterator[str]:
+def database() -> Iterator[tuple[str, int | None]]:
+    """A database URL, and the postmaster's pid when the server is ours to measure."""
     url = os.environ.get("DATABASE_URL")
     if url:
-        yield url
+        yield url, None
         return
     from ringway.shared.testing.postgres import LocalPostgres
 
     progress("starting local PostgreSQL ...")
     with LocalPostgres() as pg:
-        yield pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
+        url = pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
+        yield url, int((pg.data_dir / "postmaster.pid").read_text().split()[0])
+
+
+class CpuMeter:
+    """CPU seconds used by the server process and by PostgreSQL (postmaster and children).
+
+    Throughput on a machine others load says little; CPU per request does not depend on how
+    much of the CPU the other work left us.
+    """
+
+    def __init__(self, server_pid: int, postmaster_pid: int | None) -> None:
+        self.server_pid, self.postmaster_pid = server_pid, postmaster_pid
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def _stat(self, pid: int) -> list[str]:
+        try:  # fields after the command name: state, ppid, ..., utime (11), stime (12)
+            return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return []
+
+    def _cpu(self, fields: list[str]) -> float:
+        return (int(fields[11]) + int(fields[12])) / self.tick if fields else 0.0
+
+    def sample(self) -> dict[int, float]:
+        """CPU seconds so far by pid: the server as 0, PostgreSQL's processes by their pid."""
+        found = {0: self._cpu(self._stat(self.server_pid))}
+        if self.postmaster_pid is not None:
+            found[self.postmaster_pid] = self._cpu(self._stat(self.postmaster_pid))
+            for entry in Path("/proc").iterdir():
+                fields = self._stat(int(entry.name)) if entry.name.isdigit() else []
+                if fields and int(fields[1]) == self.postmaster_pid:
+                    found[int(entry.name)] = self._cpu(fields)
+        return found
+
+    @staticmethod
+    def used(before: dict[int, float], after: dict[int, float]) -> tuple[float, float]:
+        """(server, database) CPU seconds between two samples (backends that left: uncounted)."""
+        deltas = {pid: cpu - before.get(pid, 0.0) for pid, cpu in after.items()}
+        return deltas[0], sum(d for pid, d in deltas.items() if pid != 0)
 
 
 def free_port() -> int:
@@ -98,7 +141,7 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(url: str, tmp: Path) -> Iterator[str]:
+def server(url: str, tmp: Path) -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen([sys.executable, __file__, "--serve", url, str(port), str(tmp)])
     base = f"http://127.0.0.1:{port}"
@@ -111,7 +154,7 @@ def server(url: str, tmp: Path) -> Iterator[str]:
             time.sleep(0.2)
         else:
             raise RuntimeError("the server did not become ready")
-        yield base
+        yield base, process.pid
     finally:
         process.terminate()
         try:
@@ -182,7 +225,7 @@ def summary(latencies: list[float], elapsed: float, errors: int) -> dict[str, fl
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
     return {"rps": len(latencies) / elapsed, "p50_ms": statistics.median(ordered) * 1000,
-            "p99_ms": p99 * 1000, "errors": errors}
+            "p99_ms": p99 * 1000, "errors": errors, "requests": len(latencies)}
 
 
 async def closed_loop(client: httpx.AsyncClient, call: Call, seconds: float) -> dict[str, float]:
@@ -270,7 +313,7 @@ def wrk_stage(base: str, stage: str, customers: list[tuple[str, dict[str, str]]]
                              capture_output=True, text=True, check=True).stdout
     r = json.loads(next(line for line in out.splitlines() if line.startswith("WRK "))[4:])
     return {"rps": r["requests"] / (r["duration_us"] / 1e6), "p50_ms": r["p50_us"] / 1000,
-            "p99_ms": r["p99_us"] / 1000, "errors": r["errors"]}
+            "p99_ms": r["p99_us"] / 1000, "errors": r["errors"], "requests": r["requests"]}
 
 
 async def throughput(client: httpx.AsyncClient, generator: str, name: str, call: Call,
@@ -283,8 +326,8 @@ async def throughput(client: httpx.AsyncClient, generator: str, name: str, call:
     return await closed_loop(client, call, seconds)
 
 
-async def measure(base: str, seconds: float, customers: int,
-                  generator: str) -> dict[str, Any]:
+async def measure(base: str, seconds: float, customers: int, generator: str,
+                  meter: CpuMeter) -> dict[str, Any]:
     limits = httpx.Limits(max_connections=CONCURRENCY * 8, max_keepalive_connections=CONCURRENCY)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=10) as client:
         progress(f"seeding {customers} customers ...")
@@ -295,20 +338,35 @@ async def measure(base: str, seconds: float, customers: int,
         results: dict[str, Any] = {}
         for name, call in endpoints.items():
             progress(f"closed loop ({generator}): {name} for {seconds:.0f} s ...")
+            before = meter.sample()
             results[name] = await throughput(client, generator, name, call, seeded, seconds)
+            used = meter.used(before, meter.sample())
+            count = max(1, results[name]["requests"])
+            results[name]["server_cpu_ms"] = used[0] * 1000 / count
+            results[name]["db_cpu_ms"] = used[1] * 1000 / count
         for name in ("account", "payment"):
             progress(f"fixed rate {FIXED_RATE:.0f}/s: {name} for {seconds:.0f} s ...")
             results[f"{name}@200"] = await fixed_rate(client, endpoints[name], seconds)
     return results
 
 
+def cpu_ms(r: dict[str, Any]) -> float:
+    """Server plus database CPU per request."""
+    return float(r["server_cpu_ms"] + r["db_cpu_ms"])
+
+
 def report(results: dict[str, Any], generator: str) -> dict[str, Any]:
     bare = results["bare"]["rps"]
-    print(f"{'stage':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'vs bare':>9}")
+    print(f"{'stage':<14}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'errors':>8}{'vs bare':>9}"
+          f"{'srv cpu ms':>11}{'db cpu ms':>10}")
     for name, r in results.items():
         ratio = f"{r['rps'] / bare:8.0%}" if "@" not in name else "       -"
+        cpu = (f"{r['server_cpu_ms']:>11.2f}{r['db_cpu_ms']:>10.2f}" if "@" not in name
+               else "")
         print(f"{name:<14}{r['rps']:>10.0f}{r['p50_ms']:>10.1f}{r['p99_ms']:>10.1f}"
-              f"{r['errors']:>8.0f} {ratio}")
+              f"{r['errors']:>8.0f} {ratio}{cpu}")
+    by_cpu = {name: cpu_ms(results["bare"]) / cpu_ms(results[name])
+              for name in ("account", "payment")}
     return {
         "load_generator": generator,
         "concurrency_count": CONCURRENCY,
@@ -317,6 +375,11 @@ def report(results: dict[str, Any], generator: str) -> dict[str, Any]:
         "payment_rps": round(results["payment"]["rps"], 1),
         "account_to_bare_ratio": round(results["account"]["rps"] / bare, 3),
         "payment_to_bare_ratio": round(results["payment"]["rps"] / bare, 3),
+        # What the ratios would be if each endpoint had the CPU to itself (server + database).
+        "account_to_bare_ratio_by_cpu": round(by_cpu["account"], 3),
+        "payment_to_bare_ratio_by_cpu": round(by_cpu["payment"], 3),
+        **{f"{name}_{part}_cpu_ms_per_request": round(results[name][f"{part}_cpu_ms"], 3)
+           for name in ("bare", "account", "payment") for part in ("server", "db")},
         "account_p99_ms_at_200_rps": round(results["account@200"]["p99_ms"], 1),
         "payment_p99_ms_at_200_rps": round(results["payment@200"]["p99_ms"], 1),
         "account_p50_ms_at_200_rps": round(results["account@200"]["p50_ms"], 1),
@@ -341,9 +404,11 @@ def main() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # so the server and database stop
     # Other work on the machine skews every figure: the load average is part of the result.
     load_before = os.getloadavg()[0]
-    with database() as url, tempfile.TemporaryDirectory() as tmp, server(url, Path(tmp)) as base:
+    with database() as (url, postmaster), tempfile.TemporaryDirectory() as tmp, \
+            server(url, Path(tmp)) as (base, pid):
         results = asyncio.run(measure(base, 2.0 if args.quick else 15.0,
-                                      20 if args.quick else 100, generator))
+                                      20 if args.quick else 100, generator,
+                                      CpuMeter(pid, postmaster)))
         figures = report(results, generator)
         figures.update(cpu_count=os.cpu_count(), load_avg_1m_before=round(load_before, 2),
                        load_avg_1m_after=round(os.getloadavg()[0], 2))
