@@ -46,18 +46,21 @@ async def create_contact(router: Router, *, body: ContactCreate,
     await ensure_queue(router, routed.queue_id)
     contact_id = str(ULID())
     try:
-        await mapped(lambda: _queue_contact(router, contact_id, body, routed))
+        row = await mapped(lambda: _queue_contact(router, contact_id, body, routed))
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with its contact.
         existing = await _contact_by_key(router, body.idempotency_key or "")
         if existing is None:
             raise
         return existing, False
-    return await get_contact(router, contact_id=contact_id), True
+    if "seq" not in row or contact_id not in router.engine.contacts:
+        return await get_contact(router, contact_id=contact_id), True  # it ended at once
+    # The row as committed (engine state copied as the command ran): no read back.
+    return _with_live_figures(router, contact_read(row)), True
 
 
 async def _queue_contact(router: Router, contact_id: str, body: ContactCreate,
-                         routed: reasons.Routed) -> None:
+                         routed: reasons.Routed) -> dict[str, Any]:
     row: dict[str, Any] = {}
 
     async def prepare(uow: UnitOfWork) -> None:
@@ -68,12 +71,21 @@ async def _queue_contact(router: Router, contact_id: str, body: ContactCreate,
                               priority=routed.priority,
                               preferred_agent_id=body.preferred_agent_id,
                               preferred_wait_s=body.preferred_wait_s)
+    closed = router.closed_reason(routed.queue_id)
+
+    def command(engine: RoutingEngine) -> list[fx.Effect]:
+        found = engine.add_contact(spec, closed=closed)
+        record = engine.contacts.get(contact_id)
+        if record is not None:
+            row.update(store.contact_values(record))
+        return found
+
     try:
-        closed = router.closed_reason(routed.queue_id)
-        await router.run(lambda engine: engine.add_contact(spec, closed=closed), prepare)
+        await router.run(command, prepare)
     except Exception:
         router.facts.pop(contact_id, None)
         raise
+    return row
 
 
 async def _insert_contact(uow: UnitOfWork, contact_id: str, body: ContactCreate,
@@ -114,11 +126,15 @@ async def get_contact(router: Router, *, contact_id: str) -> ContactRead:
     row = await _contact_row(router, contact_id)
     if row is None:
         raise NotFound("contact", contact_id)
-    read = contact_read(row)
-    if contact_id in router.engine.contacts and row["status"] in ("queued", "offered"):
-        read.position = router.engine.position(contact_id)
-        read.estimated_wait_s = router.engine.estimated_wait(contact_id)
-        config = router.configs.get(row["queue_id"])
+    return _with_live_figures(router, contact_read(row))
+
+
+def _with_live_figures(router: Router, read: ContactRead) -> ContactRead:
+    """A waiting contact's place in line, estimated wait and callback offer."""
+    if read.id in router.engine.contacts and read.status in ("queued", "offered"):
+        read.position = router.engine.position(read.id)
+        read.estimated_wait_s = router.engine.estimated_wait(read.id)
+        config = router.configs.get(read.queue_id)
         threshold = config.callback_threshold_s if config else None
         read.callback_offered = bool(threshold is not None and (
             read.estimated_wait_s is None or read.estimated_wait_s > threshold))
