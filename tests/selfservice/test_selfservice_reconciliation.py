@@ -15,6 +15,7 @@ from ringway.selfservice import payments_service
 from ringway.selfservice.domain.payments import ChargeResult
 from ringway.selfservice.payments_schemas import PaymentCreate
 from ringway.selfservice.payments_service import PaymentContext
+from ringway.selfservice.periodic import Periodic
 from ringway.selfservice.provider import ProviderTimeout, SimulatedProvider
 from ringway.selfservice.reconciler import PaymentReconciler
 from ringway.shared.web.auth import Principal, Role
@@ -236,3 +237,23 @@ async def test_the_running_service_reconciles_on_its_own(
         async def settled() -> bool:
             return await payment_entries(second, ana) == [-3000]
         await eventually(settled, what="the background reconciliation")
+
+
+async def test_a_failing_background_pass_is_logged_and_retried() -> None:
+    calls: list[int] = []
+
+    async def job() -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("provider unreachable")
+
+    periodic = Periodic("test-job", 0.01, job)
+    await periodic.start()
+
+    async def retried() -> bool:
+        return len(calls) >= 3
+    await eventually(retried, what="passes after a failing one")
+    await periodic.stop()
+    stopped_at = len(calls)
+    await asyncio.sleep(0.05)
+    assert len(calls) == stopped_at
