@@ -18,7 +18,7 @@ from ringway.shared.bus.base import Delivery
 from ringway.shared.bus.inprocess import InProcessBus
 from ringway.shared.web.auth import Authenticator
 
-OBSERVED_TOPICS = ["contacts", "agents", "callbacks"]
+OBSERVED_TOPICS = ["contacts", "agents", "callbacks", "routing"]
 
 
 @pytest.fixture

@@ -30,11 +30,19 @@ KEEPALIVE_S = 15.0
 
 
 @queues_router.put("/{queue_id}", response_model=QueueRead,
-                   responses={201: {"description": "The queue was created"}})
+                   responses={201: {"description": "The queue was created"},
+                              409: {"description": "The overflow outcomes would loop or "
+                                    "break another queue's"}})
 async def put_queue(queue_id: str, body: QueueConfig, router: RouterDep, response: Response,
-                    _: Supervisor) -> QueueRead:
-    """Create or replace a queue's routing configuration."""
-    queue, created = await staffing.put_queue(router, queue_id=queue_id[:100], config=body)
+                    principal: Supervisor) -> QueueRead:
+    """Create or replace a queue's routing configuration.
+
+    An overflow outcome to a missing queue, to itself or to a queue refusing its channels is
+    a 422 naming the field; one that would loop, or a change that would break a queue that
+    overflows here, is a 409 with the `reason`.
+    """
+    queue, created = await staffing.put_queue(router, queue_id=queue_id[:100], config=body,
+                                              changed_by=principal.subject)
     response.status_code = 201 if created else 200
     return queue
 

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, update
 from ulid import ULID
 
 from ringway.routing import domain, store, tables
+from ringway.routing.domain.outcome_checks import OutcomeRefused, check_outcomes
 from ringway.routing.errors import mapped
 from ringway.routing.router import Router
 from ringway.routing.schemas import (
@@ -21,8 +22,9 @@ from ringway.routing.schemas import (
     QueueRead,
 )
 from ringway.shared.contracts.agents import AgentCreated, AgentState, AgentUpdated
+from ringway.shared.contracts.routing import QueueConfigured
 from ringway.shared.db.uow import UnitOfWork
-from ringway.shared.web.problems import NotFound, ProblemError
+from ringway.shared.web.problems import Conflict, NotFound, ProblemError
 
 
 def _skills(skills: dict[str, int]) -> dict[str, int]:
@@ -33,11 +35,45 @@ def _skills(skills: dict[str, int]) -> dict[str, int]:
                            invalid=error.invalid) from None
 
 
-async def put_queue(router: Router, *, queue_id: str, config: QueueConfig) -> tuple[QueueRead,
-                                                                                    bool]:
-    """Create or replace a queue; True when it was created."""
-    created = await mapped(lambda: router.put_queue(queue_id, config))
-    return queue_read(router, queue_id), created
+async def put_queue(router: Router, *, queue_id: str, config: QueueConfig,
+                    changed_by: str | None = None) -> tuple[QueueRead, bool]:
+    """Create or replace a queue (and emit `queue.configured`); True when it was created.
+
+    Overflow outcomes are checked against the engine's queues inside the command, so two
+    saves at once cannot build a loop between them.
+    """
+    spec = store.queue_spec(queue_id, config)
+    created: list[bool] = []
+
+    async def prepare(uow: UnitOfWork) -> None:
+        created.append(await store.upsert_queue(uow.session, queue_id, config))
+        uow.publish(QueueConfigured(item=f"queue:{queue_id}", queue_id=queue_id,
+                                    created=created[-1], config=config.model_dump(mode="json"),
+                                    changed_by=changed_by, changed_at=datetime.now(UTC)))
+
+    def command(engine: domain.RoutingEngine) -> list[domain.effects.Effect]:
+        check_outcomes(engine.queues, spec)
+        return engine.put_queue(spec)
+
+    async def save() -> None:
+        try:
+            await router.run(command, prepare)
+        except OutcomeRefused as refused:
+            raise outcome_problem(refused) from None
+
+    await mapped(save)
+    router.configs[queue_id] = config
+    return queue_read(router, queue_id), created[-1]
+
+
+def outcome_problem(refused: OutcomeRefused) -> ProblemError:
+    """A refused overflow outcome as a problem: 422 naming the field, or 409 with the reason."""
+    if refused.status == 422:
+        return ProblemError(422, "Validation failed", refused.detail, code="validation-error",
+                            errors=[{"loc": list(refused.field), "msg": refused.detail,
+                                     "type": refused.reason}])
+    return Conflict(refused.detail, code="invalid-transition", kind="queue",
+                    state=refused.reason, reason=refused.reason, queues=list(refused.queues))
 
 
 async def ensure_queue(router: Router, queue_id: str) -> None:

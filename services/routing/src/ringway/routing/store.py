@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ringway.routing import tables
@@ -181,3 +181,17 @@ async def load_rows(session: AsyncSession) -> tuple[list[Any], list[Any], list[A
         select(tables.contacts).where(tables.contacts.c.status.in_(UNFINISHED))
         .order_by(tables.contacts.c.seq))).mappings().all()
     return list(queues), list(agents), list(contacts)
+
+
+async def upsert_queue(session: AsyncSession, queue_id: str, config: QueueConfig) -> bool:
+    """Insert or replace a queue's stored configuration; True when inserted."""
+    now, values = datetime.now(UTC), config.model_dump(mode="json")
+    table = tables.queues
+    created = await session.scalar(select(table.c.id).where(table.c.id == queue_id)) is None
+    if created:
+        await session.execute(insert(table).values(id=queue_id, config=values, created_at=now,
+                                                   updated_at=now))
+    else:
+        await session.execute(update(table).where(table.c.id == queue_id)
+                              .values(config=values, updated_at=now))
+    return created

@@ -9,6 +9,7 @@ from ringway.shared.contracts import (
     callbacks,
     contacts,
     dialer,
+    routing,
     selfservice,
     surveys,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "callbacks",
     "contacts",
     "dialer",
+    "routing",
     "selfservice",
     "surveys",
 ]

@@ -33,5 +33,7 @@ TOPICS: dict[str, TopicSpec] = {
         TopicSpec("selfservice", "customer_id", "What customers do in self-service."),
         TopicSpec("surveys", "contact_id", "Post-contact survey answers."),
         TopicSpec("alerts", "campaign_id", "Operational alerts, e.g. abandon rate near its cap."),
+        TopicSpec("routing", "item", "Routing configuration changes: queues, contact reasons, "
+                  "routing rules, settings.", partitions=1, retention_ms=365 * DAY_MS),
     )
 }
