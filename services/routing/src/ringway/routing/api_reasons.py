@@ -6,8 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from ringway.routing import reasons
-from ringway.routing.deps import Admin, RouterDep, Staff
+from ringway.routing import reasons, settings_store
+from ringway.routing.deps import Admin, PolicyDep, RouterDep, Staff
+from ringway.routing.schemas import RoutingSettingsBody, RoutingSettingsRead
 from ringway.routing.schemas_reasons import (
     CategoryRead,
     ReasonBody,
@@ -18,6 +19,7 @@ from ringway.routing.schemas_reasons import (
 
 reasons_router = APIRouter(prefix="/reasons", tags=["reasons"])
 rules_router = APIRouter(prefix="/routing-rules", tags=["reasons"])
+settings_router = APIRouter(prefix="/routing-settings", tags=["reasons"])
 CODE = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 
 
@@ -42,18 +44,18 @@ async def get_reason(code: str, router: RouterDep, _: Staff) -> ReasonRead:
 @reasons_router.put("/{code}", response_model=ReasonRead,
                     responses={201: {"description": "The reason was created"}})
 async def put_reason(code: Annotated[str, Path(pattern=CODE)], body: ReasonBody,
-                     router: RouterDep, response: Response, _: Admin) -> ReasonRead:
+                     router: RouterDep, response: Response, principal: Admin) -> ReasonRead:
     """Create or change a contact reason (its category and label)."""
-    reason, created = await reasons.put_reason(router, code, body)
+    reason, created = await reasons.put_reason(router, code, body, principal.subject)
     response.status_code = 201 if created else 200
     return reason
 
 
 @reasons_router.delete("/{code}", status_code=204,
                        responses={409: {"description": "A routing rule still uses it"}})
-async def delete_reason(code: str, router: RouterDep, _: Admin) -> Response:
+async def delete_reason(code: str, router: RouterDep, principal: Admin) -> Response:
     """Remove a contact reason no routing rule uses."""
-    await reasons.delete_reason(router, code)
+    await reasons.delete_reason(router, code, principal.subject)
     return Response(status_code=204)
 
 
@@ -64,9 +66,9 @@ async def list_rules(router: RouterDep, _: Staff) -> list[RuleRead]:
 
 
 @rules_router.post("", status_code=201, response_model=RuleRead)
-async def create_rule(body: RuleBody, router: RouterDep, _: Admin) -> RuleRead:
+async def create_rule(body: RuleBody, router: RouterDep, principal: Admin) -> RuleRead:
     """Add a rule mapping reason/channel/language/attributes to a queue and priority."""
-    return await reasons.save_rule(router, body)
+    return await reasons.save_rule(router, body, changed_by=principal.subject)
 
 
 @rules_router.get("/{rule_id}", response_model=RuleRead)
@@ -76,14 +78,28 @@ async def get_rule(rule_id: str, router: RouterDep, _: Staff) -> RuleRead:
 
 
 @rules_router.put("/{rule_id}", response_model=RuleRead)
-async def replace_rule(rule_id: str, body: RuleBody, router: RouterDep, _: Admin) -> RuleRead:
+async def replace_rule(rule_id: str, body: RuleBody, router: RouterDep,
+                       principal: Admin) -> RuleRead:
     """Replace a routing rule."""
-    return await reasons.save_rule(router, body, rule_id)
+    return await reasons.save_rule(router, body, rule_id, principal.subject)
 
 
 @rules_router.delete("/{rule_id}", status_code=204)
-async def delete_rule(rule_id: str, router: RouterDep, _: Admin) -> Response:
+async def delete_rule(rule_id: str, router: RouterDep, principal: Admin) -> Response:
     """Remove a routing rule."""
-    await reasons.delete_rule(router, rule_id)
+    await reasons.delete_rule(router, rule_id, principal.subject)
     return Response(status_code=204)
+
+
+@settings_router.get("", response_model=RoutingSettingsRead)
+async def get_settings(router: RouterDep, policy: PolicyDep, _: Staff) -> RoutingSettingsRead:
+    """The repeat-contact window and boost in force, and whether an admin set them."""
+    return await settings_store.read(router, policy)
+
+
+@settings_router.put("", response_model=RoutingSettingsRead)
+async def put_settings(body: RoutingSettingsBody, router: RouterDep, policy: PolicyDep,
+                       principal: Admin) -> RoutingSettingsRead:
+    """Set this deployment's repeat-contact window and boost (stored; the env is the default)."""
+    return await settings_store.write(router, body, policy, principal.subject)
 

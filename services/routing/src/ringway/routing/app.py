@@ -9,7 +9,7 @@ from fastapi import FastAPI
 
 from ringway.routing import tables
 from ringway.routing.api import agents_router, contacts_router, queues_router
-from ringway.routing.api_reasons import reasons_router, rules_router
+from ringway.routing.api_reasons import reasons_router, rules_router, settings_router
 from ringway.routing.api_supervisor import supervisor_router
 from ringway.routing.consumers import handlers
 from ringway.routing.domain.model import Clock
@@ -49,7 +49,7 @@ def create_app(settings: RoutingSettings, bus: EventBus, authenticator: Authenti
         description="Skills-based ACD: agents, queues and contacts of every channel.",
         authenticator=authenticator,
         routers=[queues_router, agents_router, contacts_router, reasons_router, rules_router,
-                 supervisor_router],
+                 settings_router, supervisor_router],
         openapi_tags=[
             {"name": "queues", "description": "Queues: requirements, strategy, overflow."},
             {"name": "agents", "description": "Agent profiles, skills, sessions and states."},

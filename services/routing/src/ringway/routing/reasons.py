@@ -10,7 +10,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from ulid import ULID
 
-from ringway.routing import tables
+from ringway.routing import settings_store, tables
 from ringway.routing.domain.reasons import (
     RepeatPolicy,
     RouteRequest,
@@ -26,6 +26,12 @@ from ringway.routing.schemas_reasons import (
     ReasonRead,
     RuleBody,
     RuleRead,
+)
+from ringway.shared.contracts.routing import (
+    ContactReasonRemoved,
+    ContactReasonSaved,
+    RoutingRuleRemoved,
+    RoutingRuleSaved,
 )
 from ringway.shared.web.problems import Conflict, NotFound, ProblemError
 
@@ -70,8 +76,9 @@ async def get_reason(router: Router, code: str) -> ReasonRead:
     return ReasonRead.model_validate(dict(row))
 
 
-async def put_reason(router: Router, code: str, body: ReasonBody) -> tuple[ReasonRead, bool]:
-    """Create or change a reason; True when created."""
+async def put_reason(router: Router, code: str, body: ReasonBody,
+                     changed_by: str | None = None) -> tuple[ReasonRead, bool]:
+    """Create or change a reason (and emit `contact_reason.saved`); True when created."""
     now, table = datetime.now(UTC), tables.contact_reasons
     async with router.uow() as uow:
         known = await uow.session.scalar(select(table.c.code).where(table.c.code == code))
@@ -82,6 +89,9 @@ async def put_reason(router: Router, code: str, body: ReasonBody) -> tuple[Reaso
             await _check_category_change(uow.session, code, body.category)
             await uow.session.execute(update(table).where(table.c.code == code)
                                       .values(updated_at=now, **body.model_dump()))
+        uow.publish(ContactReasonSaved(item=f"reason:{code}", code=code, category=body.category,
+                                       label=body.label, created=known is None,
+                                       changed_by=changed_by, changed_at=now))
     return await get_reason(router, code), known is None
 
 
@@ -95,8 +105,8 @@ async def _check_category_change(session: AsyncSession, code: str, category: str
                            state="in_use")
 
 
-async def delete_reason(router: Router, code: str) -> None:
-    """Remove a reason no rule names; 404 if unknown, 409 while a rule uses it."""
+async def delete_reason(router: Router, code: str, changed_by: str | None = None) -> None:
+    """Remove a reason no rule names (`contact_reason.removed`); 404 if unknown, 409 in use."""
     async with router.uow() as uow:
         taxonomy = await _taxonomy(uow.session)
         if code not in taxonomy:
@@ -109,6 +119,8 @@ async def delete_reason(router: Router, code: str) -> None:
                                kind="reason", id=code, state="in_use")
         await uow.session.execute(delete(tables.contact_reasons)
                                   .where(tables.contact_reasons.c.code == code))
+        uow.publish(ContactReasonRemoved(item=f"reason:{code}", code=code, category=category,
+                                         changed_by=changed_by, changed_at=datetime.now(UTC)))
 
 
 async def category_of(router: Router, reason: str) -> str | None:
@@ -161,8 +173,9 @@ async def get_rule(router: Router, rule_id: str) -> RuleRead:
     return _rule_read(row)
 
 
-async def save_rule(router: Router, body: RuleBody, rule_id: str | None = None) -> RuleRead:
-    """Create a rule (no id) or replace one; names must exist in the taxonomy (else 422)."""
+async def save_rule(router: Router, body: RuleBody, rule_id: str | None = None,
+                    changed_by: str | None = None) -> RuleRead:
+    """Create a rule (no id) or replace one (`routing_rule.saved`); unknown names are a 422."""
     now, table = datetime.now(UTC), tables.routing_rules
     values = {"position": body.position, "config": body.model_dump(mode="json"),
               "updated_at": now}
@@ -170,6 +183,7 @@ async def save_rule(router: Router, body: RuleBody, rule_id: str | None = None) 
         bad = unknown_references(rule_of("new", body), await _taxonomy(uow.session))
         if bad:
             raise _invalid(f"unknown {', '.join(bad)}", invalid=bad)
+        created = rule_id is None
         if rule_id is None:
             rule_id = str(ULID())
             await uow.session.execute(insert(table).values(id=rule_id, created_at=now, **values))
@@ -178,16 +192,21 @@ async def save_rule(router: Router, body: RuleBody, rule_id: str | None = None) 
                                              .values(**values))
             if done.rowcount == 0:  # type: ignore[attr-defined]
                 raise NotFound("rule", rule_id)
+        uow.publish(RoutingRuleSaved(item=f"rule:{rule_id}", rule_id=rule_id,
+                                     created=created, changed_by=changed_by, changed_at=now,
+                                     **body.model_dump()))
     return await get_rule(router, rule_id)
 
 
-async def delete_rule(router: Router, rule_id: str) -> None:
-    """Remove a rule, or 404."""
+async def delete_rule(router: Router, rule_id: str, changed_by: str | None = None) -> None:
+    """Remove a rule (`routing_rule.removed`), or 404."""
     async with router.uow() as uow:
         done = await uow.session.execute(delete(tables.routing_rules)
                                          .where(tables.routing_rules.c.id == rule_id))
         if done.rowcount == 0:  # type: ignore[attr-defined]
             raise NotFound("rule", rule_id)
+        uow.publish(RoutingRuleRemoved(item=f"rule:{rule_id}", rule_id=rule_id,
+                                       changed_by=changed_by, changed_at=datetime.now(UTC)))
 
 
 # ---- routing a new contact ---------------------------------------------------------------
@@ -226,6 +245,8 @@ async def route_in(session: AsyncSession, body: ContactCreate, policy: RepeatPol
             body.channel, body.reason, category, language, body.attributes))
         if rule is None and fallback is None:
             raise _invalid("no queue given and no routing rule matches this contact")
+    if body.customer_id is not None:  # only a known customer can repeat
+        policy = await settings_store.repeat_policy(session, policy)
     repeat = await _is_repeat(session, body.customer_id, policy, now)
     base = body.priority
     if rule is not None and rule.priority is not None and "priority" not in body.model_fields_set:

@@ -322,3 +322,23 @@ class CallbackAccept(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     phone: str = Field(pattern=r"^\+[1-9]\d{6,14}$", examples=["+14155550100"])
+
+
+class RoutingSettingsBody(BaseModel):
+    """Routing settings of this deployment (replacing the environment's defaults)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    repeat_window_s: float = Field(ge=0, le=366 * 86_400, examples=[259_200],
+                                   description="A customer's contact within this many seconds "
+                                   "of their previous one is a repeat.")
+    repeat_boost: int = Field(ge=0, le=100, examples=[10],
+                              description="Priority added to a repeat contact (0 = none).")
+
+
+class RoutingSettingsRead(RoutingSettingsBody):
+    """The routing settings in force."""
+
+    source: Literal["environment", "admin"] = Field(
+        description="`environment`: ROUTING_REPEAT_* defaults; `admin`: set over this API.")
+    updated_at: datetime | None = None
