@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
-from selfservice_harness import SelfService, assert_problem
+from selfservice_harness import SelfService, assert_problem, eventually
 from sqlalchemy import func, select
 
 from ringway.selfservice import tables
@@ -185,3 +186,17 @@ async def test_only_a_billing_scoped_integration_creates_invoices(
 
     assert_problem(unscoped, 403, "missing-scope")
     assert_problem(as_customer, 403, "forbidden")
+
+
+async def test_a_customer_checking_the_account_is_a_self_service_action_staff_reads_are_not(
+        selfservice: SelfService, owing: str) -> None:
+    await account(selfservice, owing)
+    await selfservice.client.get(f"/customers/{owing}/account", headers=selfservice.admin())
+
+    await selfservice.wait_events("selfservice.action_completed", 2)  # register, viewed
+    await eventually(selfservice.outbox_empty, what="every event relayed")
+    await asyncio.sleep(0.1)  # delivered to the observer, too
+    viewed = [e for e in selfservice.events("selfservice.action_completed")
+              if e.data["action"] == "account_viewed"]
+
+    assert [(e.subject, e.data["outcome"]) for e in viewed] == [(owing, "succeeded")]

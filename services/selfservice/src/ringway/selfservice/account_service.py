@@ -15,8 +15,9 @@ from ringway.selfservice.payments_schemas import (
     PaymentRead,
 )
 from ringway.selfservice.payments_service import balance_and_pending_columns
+from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
-from ringway.shared.web.auth import Principal
+from ringway.shared.web.auth import Principal, Role
 from ringway.shared.web.problems import NotFound
 
 READ_LIMIT = 200
@@ -40,6 +41,11 @@ async def account(uow_factory: UnitOfWorkFactory, *, principal: Principal, custo
             raise NotFound("customer", customer_id)
         await audit.record(uow, principal, action="read", resource="account", resource_id=None,
                            customer_id=customer_id, at=now)
+        if Role.CUSTOMER in principal.roles:
+            # Checking one's account is a self-service action: it counts for containment.
+            uow.publish(SelfServiceActionCompleted(
+                customer_id=customer_id, session_id=principal.subject, action="account_viewed",
+                outcome="succeeded", occurred_at=now))
     return AccountRead(customer_id=customer_id, currency=currency, balance_cents=int(row.balance),
                        pending_cents=int(row.pending), open_invoices=int(row.open_invoices))
 
