@@ -12,6 +12,7 @@ from ringway.dialer.dialing import tick
 from ringway.dialer.domain.blending import QueueLevel, queues_below_target
 from ringway.shared.contracts.common import Channel, Direction
 from ringway.shared.contracts.contacts import ContactAbandoned, ContactAccepted
+from ringway.shared.contracts.routing import QueueConfigured
 
 
 def test_only_protected_queues_with_enough_contacts_are_judged() -> None:
@@ -74,3 +75,23 @@ async def test_a_campaign_protects_only_the_inbound_queues_it_names(
     dialer, _, campaign_id = await start(dialer_factory, agents=2, blend_queues=["q-sales"])
     await _inbound(dialer, "q-billing", [45] * 10)
     assert await _reason(dialer, campaign_id) == ("progressive", 2)
+
+
+async def test_each_queue_is_judged_on_its_own_objective_from_routing(
+        dialer_factory: DialerFactory) -> None:
+    dialer, _, campaign_id = await start(dialer_factory, agents=2)
+    before = dialer.consumer.handled + dialer.consumer.duplicates
+    for queue_id, config in (("q-relaxed", {"service_level_s": 30, "service_level_target": 0.8}),
+                             ("q-strict", {"service_level_s": 20, "service_level_target": 0.95})):
+        await dialer.deliver(envelope(QueueConfigured(
+            item=f"queue:{queue_id}", queue_id=queue_id, created=True, config=config,
+            changed_at=NOON_NY - timedelta(days=1)), "routing"))
+    await dialer.wait_consumed(before + 2)
+    # 25 s answers meet q-relaxed's 30 s (the campaign's 20 s would call them late).
+    await _inbound(dialer, "q-relaxed", [25] * 10)
+    assert await _reason(dialer, campaign_id) == ("progressive", 2)
+    # 9 of 10 within 20 s is 90%: under q-strict's own 95% (the campaign's 80% would pass).
+    await _inbound(dialer, "q-strict", [5] * 9 + [40])
+    report = await tick(dialer.app.state.dialer, ScriptedNetwork(), campaign_id=campaign_id)
+    assert report.decision is not None
+    assert report.decision.reason == "inbound_below_service_level"

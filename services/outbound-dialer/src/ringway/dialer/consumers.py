@@ -27,6 +27,7 @@ from ringway.shared.contracts.contacts import (
     ContactCompleted,
     ContactQueued,
 )
+from ringway.shared.contracts.routing import QueueConfigured
 from ringway.shared.contracts.selfservice import CustomerErased, CustomerRegistered, VisitCompleted
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.events.envelope import Envelope
@@ -105,6 +106,10 @@ def handlers(ctx: DialerContext,
                                     event.abandoned_at):
                 await play_abandon_message(uow, telephony, event.attempt_id)
 
+    async def on_queue_configured(uow: UnitOfWork, event: QueueConfigured,
+                                  envelope: Envelope) -> None:
+        await blending.queue_configured(uow, event.queue_id, event.config, event.changed_at)
+
     async def on_agent_state_changed(uow: UnitOfWork, event: AgentStateChanged,
                                      envelope: Envelope) -> None:
         await track_agent(uow, _agent_update(event))
@@ -132,6 +137,7 @@ def handlers(ctx: DialerContext,
         ContactAccepted.event_type: on_contact_accepted,
         AgentStateChanged.event_type: on_agent_state_changed,
         AgentCreated.event_type: on_agent_created,
+        QueueConfigured.event_type: on_queue_configured,
         AgentUpdated.event_type: on_agent_updated,
     }
 

@@ -215,4 +215,14 @@ previews = Table(
     Index("ix_previews_campaign_status", "campaign_id", "status"),
 )
 
+# 0009: each inbound queue's own service-level objective, from routing's queue.configured.
+queue_targets = Table(
+    "queue_targets",
+    metadata,
+    Column("queue_id", String(100), primary_key=True),
+    Column("service_level_s", Float, nullable=False),
+    Column("target", Float, nullable=False),
+    Column("changed_at", UtcDateTime(), nullable=False),
+)
+
 outbox, inbox = add_outbox_tables(metadata)

@@ -18,6 +18,7 @@ class QueueLevel:
     queue_id: str
     in_time: int
     offered: int
+    target: float | None = None  # the queue's own target, when routing told it
 
     @property
     def level(self) -> float:
@@ -27,9 +28,13 @@ class QueueLevel:
 
 def queues_below_target(levels: list[QueueLevel], target: float | None,
                         protected: list[str]) -> list[str]:
-    """The protected inbound queues (all when none named) missing the service-level target."""
+    """The protected inbound queues (all when none named) missing their service-level target.
+
+    Each queue's own target wins over the campaign's `target`; None for the campaign turns
+    the rule off.
+    """
     if target is None:
         return []
     return sorted(q.queue_id for q in levels
                   if (not protected or q.queue_id in protected)
-                  and q.offered >= MIN_OFFERED and q.level < target)
+                  and q.offered >= MIN_OFFERED and q.level < (q.target or target))
