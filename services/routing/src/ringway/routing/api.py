@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 from fastapi import APIRouter, Response
 from fastapi.responses import StreamingResponse
 
-from ringway.routing import staffing
+from ringway.routing import queue_removal, staffing
 from ringway.routing.api_contacts import router as contacts_router
 from ringway.routing.deps import AgentOrSupervisor, RouterDep, Staff, Supervisor, acting_agent
 from ringway.routing.schemas import (
@@ -45,6 +45,15 @@ async def put_queue(queue_id: str, body: QueueConfig, router: RouterDep, respons
                                               changed_by=principal.subject)
     response.status_code = 201 if created else 200
     return queue
+
+
+@queues_router.delete("/{queue_id}", status_code=204,
+                      responses={409: {"description": "Another queue, a rule, an agent or a "
+                                       "contact still uses it (`reason`, `queues`)"}})
+async def delete_queue(queue_id: str, router: RouterDep, principal: Supervisor) -> Response:
+    """Delete a queue nothing uses any more."""
+    await queue_removal.delete_queue(router, queue_id=queue_id, changed_by=principal.subject)
+    return Response(status_code=204)
 
 
 @queues_router.get("/{queue_id}", response_model=QueueRead)

@@ -37,6 +37,16 @@ class QueueConfigured(EventData):
     changed_at: datetime
 
 
+@event("queue.removed", topic=TOPIC, key="item")
+class QueueRemoved(EventData):
+    """A queue was deleted (no queue, rule, agent or contact used it any more)."""
+
+    item: str = ITEM
+    queue_id: str
+    changed_by: str | None = CHANGED_BY
+    changed_at: datetime
+
+
 @event("contact_reason.saved", topic=TOPIC, key="item")
 class ContactReasonSaved(EventData):
     """A contact reason was added to the taxonomy or changed (category, label)."""
