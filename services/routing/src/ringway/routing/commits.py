@@ -11,11 +11,12 @@ a command that fails takes back only its own writes and events; the others commi
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ringway.routing import store, tables
@@ -132,14 +133,19 @@ async def _update_many(session: AsyncSession, table_name: str,
                        rows: list[tuple[str, dict[str, Any]]]) -> None:
     if not rows:
         return
-    table = tables.agents if table_name == tables.agents.name else tables.contacts
-    columns = list(rows[0][1])
-    # Bind names differ from column names: SQLAlchemy reserves those for the SET clause.
-    statement = (update(table).where(table.c.id == bindparam("k_id"))
-                 .values({name: bindparam(f"v_{name}") for name in columns}))
+    columns = tuple(rows[0][1])
     params = [{"k_id": key, **{f"v_{name}": values[name] for name in columns}}
               for key, values in rows]
-    await session.execute(statement, params)
+    await session.execute(_update_by_id(table_name, columns), params)
+
+
+@functools.cache
+def _update_by_id(table_name: str, columns: tuple[str, ...]) -> Update:
+    """UPDATE ... SET the columns WHERE id = :k_id, built once per table and column set."""
+    table = tables.agents if table_name == tables.agents.name else tables.contacts
+    # Bind names differ from column names: SQLAlchemy reserves those for the SET clause.
+    return (update(table).where(table.c.id == bindparam("k_id"))
+            .values({name: bindparam(f"v_{name}") for name in columns}))
 
 
 async def record_end(uow: UnitOfWork, effect: fx.Effect) -> None:

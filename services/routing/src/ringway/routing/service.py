@@ -103,7 +103,8 @@ async def _insert_contact(uow: UnitOfWork, contact_id: str, body: ContactCreate,
            "direction": Direction.INBOUND.value, "campaign_id": None, "attempt_id": None,
            "attributes": body.attributes, "category": routed.category,
            "rule_id": routed.rule_id, "repeat": routed.repeat}
-    await uow.session.execute(insert(tables.contacts).values(**row))
+    # A constant statement with the row as parameters: no statement to build per contact.
+    await uow.session.execute(insert(tables.contacts), row)
     return row
 
 
