@@ -45,7 +45,8 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
     dialing = OutboundRules(abandon_cap=settings.abandon_cap, warn_at=settings.abandon_warn_at,
                             conversions=frozenset(settings.conversion_dispositions))
     # Batches of a poll in one transaction on Kafka; one event at a time in process.
-    runtime.routers.append(BatchEventRouter(runtime.name, runtime.uow, handlers(rules, dialing)))
+    runtime.routers.append(BatchEventRouter(runtime.name, runtime.uow,
+                                           handlers(rules, dialing), rules))
 
     app = create_runtime_app(
         runtime,
