@@ -8,6 +8,7 @@ import json
 import logging
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -15,13 +16,13 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
     Text,
     delete,
     func,
     select,
-    text,
     update,
 )
 
@@ -97,6 +98,23 @@ class OutboxRelay:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._last_purge = 0.0
+        self._pending = self._pending_rows()
+
+    def _pending_rows(self) -> Select[Any]:
+        """The next batch of unsent rows in order (on PostgreSQL: only for the lock holder).
+
+        One statement (one round trip) takes the lock and reads the batch. FOR UPDATE closes
+        the gap between the statement's snapshot and the lock: a row another relay marked sent
+        meanwhile is re-checked and skipped instead of being published twice.
+        """
+        t = self.table
+        batch = select(t.c.seq, t.c.topic, t.c.key, t.c.headers, t.c.payload)
+        if self.db.is_postgres:
+            # A CTE with a volatile call is evaluated once, not folded in per row.
+            lock = select(
+                func.pg_try_advisory_xact_lock(_RELAY_LOCK_ID).label("held")).cte("relay_lock")
+            batch = batch.select_from(t.join(lock, lock.c.held)).with_for_update(of=t)
+        return batch.where(t.c.sent_at.is_(None)).order_by(t.c.seq).limit(self.batch_size)
 
     def notify(self) -> None:
         """Called after a commit that wrote outbox rows: publish without waiting for the poll."""
@@ -161,20 +179,7 @@ class OutboxRelay:
         """Publish one batch of pending rows and mark them sent, in one transaction."""
         t = self.table
         async with self.db.session() as session, session.begin():
-            if self.db.is_postgres:
-                locked = await session.scalar(
-                    text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": _RELAY_LOCK_ID}
-                )
-                if not locked:
-                    return 0
-            rows = (
-                await session.execute(
-                    select(t.c.seq, t.c.topic, t.c.key, t.c.headers, t.c.payload)
-                    .where(t.c.sent_at.is_(None))
-                    .order_by(t.c.seq)
-                    .limit(self.batch_size)
-                )
-            ).all()
+            rows = (await session.execute(self._pending)).all()
             if not rows:
                 return 0
             records = [
