@@ -52,8 +52,10 @@ class MetricsSettings(ServiceSettings):
         description="Dispositions that count as a conversion (JSON list)."
     )
 
+    # Above what one fetch buffers (~1 MB a partition): a poll then takes all of it and the
+    # consumer fetches the next records while this batch is written, instead of after.
     consumer_batch_max: int = Field(
-        default=2000, ge=1, le=100_000, description="Most events one Kafka poll hands to one "
+        default=20_000, ge=1, le=100_000, description="Most events one Kafka poll hands to one "
         "ingestion transaction (when the service owns its Kafka bus)."
     )
     prune_interval_s: float = Field(
