@@ -4,7 +4,9 @@ Routing runs as its own process on the local Kafka and PostgreSQL (or KAFKA_BOOT
 and DATABASE_URL). Agents are ready with enough e-mail capacity that every contact is offered
 at once; contacts are created at a steady rate. Latency per contact: from the start of its
 POST to the moment the observer receives its `contact.offered`. The baseline in the same run
-is the HTTP round trip alone (the POST's own duration).
+is the HTTP round trip alone (the POST's own duration). Beside them: the routing process's CPU
+time per contact and the machine's load, because on a shared machine a service that gets too
+little CPU queues requests, and latency then says more about the machine than the code.
 
 Usage: python bench/routing_e2e.py [--quick] [--rate N] [--seconds S]. Last line: one JSON object.
 """
@@ -52,8 +54,17 @@ def infrastructure() -> Iterator[tuple[str, str]]:
         yield kafka.bootstrap_servers, pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def routing_process(bootstrap: str, url: str) -> Iterator[str]:
+def routing_process(bootstrap: str, url: str) -> Iterator[tuple[str, int]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -71,7 +82,7 @@ def routing_process(bootstrap: str, url: str) -> Iterator[str]:
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("routing did not start")
             time.sleep(0.3)
-        yield base
+        yield base, proc.pid
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -85,7 +96,8 @@ def _up(base: str) -> bool:
         return False
 
 
-async def run(base: str, bootstrap: str, rate: int, seconds: int) -> dict[str, float]:
+async def run(base: str, pid: int, bootstrap: str, rate: int,
+              seconds: int) -> dict[str, float]:
     offered: dict[str, float] = {}
 
     async def observe(delivery: Delivery) -> None:
@@ -118,11 +130,13 @@ async def run(base: str, bootstrap: str, rate: int, seconds: int) -> dict[str, f
 
         progress(f"creating {total:,} contacts at {rate}/s ...")
         tasks = []
+        cpu_before = cpu_seconds(pid)
         origin = time.perf_counter()
         for n in range(total):
             await asyncio.sleep(max(0.0, origin + n / rate - time.perf_counter()))
             tasks.append(asyncio.create_task(create()))
         await asyncio.gather(*tasks)
+        cpu_ms_per_contact = (cpu_seconds(pid) - cpu_before) * 1000 / total
         for _ in range(600):  # up to 60 s for the last offers to arrive
             if len(offered.keys() & started.keys()) >= total:
                 break
@@ -134,7 +148,9 @@ async def run(base: str, bootstrap: str, rate: int, seconds: int) -> dict[str, f
             "p50_ms": statistics.median(latencies) * 1000,
             "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
             "http_p50_ms": statistics.median(trips) * 1000,
-            "http_p99_ms": trips[int(len(trips) * 0.99) - 1] * 1000}
+            "http_p99_ms": trips[int(len(trips) * 0.99) - 1] * 1000,
+            "server_cpu_ms_per_contact": cpu_ms_per_contact,
+            "load_avg_1m": os.getloadavg()[0], "cpus": float(os.cpu_count() or 1)}
 
 
 def main() -> None:
@@ -144,14 +160,17 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     args = parser.parse_args()
     seconds = 20 if args.quick else args.seconds
-    with infrastructure() as (bootstrap, url), routing_process(bootstrap, url) as base:
-        result = asyncio.run(run(base, bootstrap, args.rate, seconds))
+    with infrastructure() as (bootstrap, url), routing_process(bootstrap, url) as (base, pid):
+        result = asyncio.run(run(base, pid, bootstrap, args.rate, seconds))
     print(f"created -> contact.offered seen: p50 {result['p50_ms']:.1f} ms, "
           f"p99 {result['p99_ms']:.1f} ms ({result['seen']:,}/{result['contacts']:,} seen; "
           "target p99 < 100 ms)")
     print(f"HTTP round trip alone (baseline): p50 {result['http_p50_ms']:.1f} ms, "
           f"p99 {result['http_p99_ms']:.1f} ms; event path adds "
           f"{result['p50_ms'] / max(result['http_p50_ms'], 1e-9):.1f}x at p50")
+    print(f"routing CPU: {result['server_cpu_ms_per_contact']:.1f} ms per contact "
+          f"({result['server_cpu_ms_per_contact'] * args.rate / 10:.0f}% of one CPU at "
+          f"{args.rate}/s); machine load {result['load_avg_1m']:.1f} on {result['cpus']:.0f} CPUs")
     print(json.dumps({"rate_per_s": args.rate, "seconds": seconds,
                       **{k: round(v, 2) for k, v in result.items()}}))
 
