@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from selfservice_harness import SelfService
+from selfservice_harness import SelfService, eventually
+from sqlalchemy import select
+
+from ringway.selfservice import tables
 
 pytestmark = pytest.mark.postgres
 
@@ -84,3 +87,35 @@ async def test_parallel_payments_of_one_invoice_pay_it_once(pg_selfservice: Self
     account = (await pg_selfservice.client.get(
         f"/customers/{customer}/account", headers=pg_selfservice.customer(customer))).json()
     assert (account["balance_cents"], account["open_invoices"]) == (9000, 1)
+
+
+async def test_an_account_read_on_postgres_is_audited_and_a_customers_read_is_an_action(
+        pg_selfservice: SelfService) -> None:
+    customer = (await pg_selfservice.register())["id"]
+    await pg_selfservice.invoice(customer, 5000)
+    unknown = "01ZZZZZZZZZZZZZZZZZZZZZZZZ"
+
+    mine = await pg_selfservice.client.get(f"/customers/{customer}/account",
+                                           headers=pg_selfservice.customer(customer))
+    staff = await pg_selfservice.client.get(f"/customers/{customer}/account",
+                                            headers=pg_selfservice.admin())
+    missing = await pg_selfservice.client.get(f"/customers/{unknown}/account",
+                                              headers=pg_selfservice.admin())
+
+    assert (mine.status_code, staff.status_code, missing.status_code) == (200, 200, 404)
+    assert mine.json() == staff.json()
+    assert mine.json()["balance_cents"] == 5000
+    assert mine.json()["open_invoices"] == 1
+    async with pg_selfservice.runtime.db.session() as session:
+        audited = (await session.execute(
+            select(tables.audit_log.c.customer_id, tables.audit_log.c.roles)
+            .where(tables.audit_log.c.resource == "account")
+            .order_by(tables.audit_log.c.id))).all()
+    assert [(row.customer_id, row.roles) for row in audited] == [
+        (customer, "customer"), (customer, "admin")]
+    await pg_selfservice.wait_events("selfservice.action_completed", 2)  # register, viewed
+    await eventually(pg_selfservice.outbox_empty, what="every event relayed")
+    await asyncio.sleep(0.1)  # delivered to the observer, too
+    viewed = [e for e in pg_selfservice.events("selfservice.action_completed")
+              if e.data["action"] == "account_viewed"]
+    assert [(e.subject, e.data["outcome"]) for e in viewed] == [(customer, "succeeded")]

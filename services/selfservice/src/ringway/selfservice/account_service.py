@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, String, Table, bindparam, func, select
+from sqlalchemy import BindParameter, Row, Select, String, Table, bindparam, func, insert, select
 
-from ringway.selfservice import audit, ownership, tables
+from ringway.selfservice import audit, ownership, tables, writes
 from ringway.selfservice.payments_schemas import (
     AccountRead,
     InvoiceRead,
@@ -21,6 +21,7 @@ from ringway.shared.web.auth import Principal, Role
 from ringway.shared.web.problems import NotFound
 
 READ_LIMIT = 200
+OUTBOX_COLUMNS = ("event_id", "topic", "key", "event_type", "headers", "payload", "created_at")
 
 
 async def _open_read(uow: UnitOfWork, principal: Principal, customer_id: str, resource: str,
@@ -35,19 +36,36 @@ async def account(uow_factory: UnitOfWorkFactory, *, principal: Principal, custo
     """What the customer owes and what is pending."""
     ownership.ensure_may_read(principal, customer_id)
     async with uow_factory() as uow:
-        # The hot read: existence and every figure in one statement (one round trip).
-        row = (await uow.session.execute(_ACCOUNT, {"customer_id": customer_id})).one()
+        audited = audit.entry(principal, action="read", resource="account", resource_id=None,
+                              customer_id=customer_id, at=now)
+        # Checking one's account is a self-service action: it counts for containment.
+        viewed = SelfServiceActionCompleted(
+            customer_id=customer_id, session_id=principal.subject, action="account_viewed",
+            outcome="succeeded", occurred_at=now) if Role.CUSTOMER in principal.roles else None
+        if uow.db.is_postgres:
+            row = await _read_and_record(uow, customer_id, audited, viewed)
+        else:
+            row = (await uow.session.execute(_ACCOUNT, {"customer_id": customer_id})).one()
         if row.customer is None:
-            raise NotFound("customer", customer_id)
-        await audit.record(uow, principal, action="read", resource="account", resource_id=None,
-                           customer_id=customer_id, at=now)
-        if Role.CUSTOMER in principal.roles:
-            # Checking one's account is a self-service action: it counts for containment.
-            uow.publish(SelfServiceActionCompleted(
-                customer_id=customer_id, session_id=principal.subject, action="account_viewed",
-                outcome="succeeded", occurred_at=now))
+            raise NotFound("customer", customer_id)  # the rollback drops the audit and event
+        if not uow.db.is_postgres:
+            await uow.session.execute(_AUDIT, audited)
+            if viewed is not None:
+                uow.publish(viewed)
     return AccountRead(customer_id=customer_id, currency=currency, balance_cents=int(row.balance),
                        pending_cents=int(row.pending), open_invoices=int(row.open_invoices))
+
+
+async def _read_and_record(uow: UnitOfWork, customer_id: str, audited: dict[str, object],
+                           viewed: SelfServiceActionCompleted | None) -> Row[Any]:
+    """PostgreSQL: the figures, the audit row and the event's outbox row in one round trip."""
+    params = {"customer_id": customer_id, **writes.bound(audited, "audit_")}
+    statement = _ACCOUNT_AUDITED
+    if viewed is not None:
+        params.update(writes.bound(uow.outbox_row(viewed), "event_"))
+        statement = _ACCOUNT_AUDITED_WITH_EVENT
+    row: Row[Any] = (await uow.session.execute(statement, params)).one()
+    return row
 
 
 def _account_figures() -> Select[Any]:
@@ -65,6 +83,11 @@ def _account_figures() -> Select[Any]:
 
 # Built once: constructing the statement per request cost more than running it.
 _ACCOUNT = _account_figures()
+_AUDIT = insert(tables.audit_log)
+_AUDIT_ROW = writes.insert_cte(tables.audit_log, "audit_", audit.COLUMNS)
+_ACCOUNT_AUDITED = _account_figures().add_cte(_AUDIT_ROW)
+_ACCOUNT_AUDITED_WITH_EVENT = _ACCOUNT_AUDITED.add_cte(
+    writes.insert_cte(tables.outbox, "event_", OUTBOX_COLUMNS))
 
 
 async def _rows(uow_factory: UnitOfWorkFactory, principal: Principal, customer_id: str,

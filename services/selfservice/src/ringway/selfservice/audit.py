@@ -13,12 +13,21 @@ from ringway.shared.web.auth import Principal
 
 # Built once: every audited request runs it.
 _INSERT = insert(tables.audit_log)
+COLUMNS = ("id", "at", "actor", "roles", "action", "resource", "resource_id", "customer_id")
+
+
+def entry(principal: Principal, *, action: str, resource: str, resource_id: str | None,
+          customer_id: str | None, at: datetime) -> dict[str, object]:
+    """One audit row."""
+    return {"id": str(ULID()), "at": at, "actor": principal.subject[:200],
+            "roles": " ".join(sorted(principal.roles))[:100], "action": action,
+            "resource": resource, "resource_id": resource_id, "customer_id": customer_id}
 
 
 async def record(uow: UnitOfWork, principal: Principal, *, action: str, resource: str,
                  resource_id: str | None, customer_id: str | None, at: datetime) -> None:
     """Add one audit entry inside the caller's transaction."""
-    await uow.session.execute(_INSERT, {
-        "id": str(ULID()), "at": at, "actor": principal.subject[:200],
-        "roles": " ".join(sorted(principal.roles))[:100], "action": action,
-        "resource": resource, "resource_id": resource_id, "customer_id": customer_id})
+    await uow.session.execute(_INSERT, entry(
+        principal, action=action, resource=resource, resource_id=resource_id,
+        customer_id=customer_id, at=at))
+

@@ -11,6 +11,7 @@ from sqlalchemy import (
     BindParameter,
     ScalarSelect,
     String,
+    Table,
     bindparam,
     func,
     insert,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 from ulid import ULID
 
-from ringway.selfservice import audit, idempotency, ownership, tables
+from ringway.selfservice import audit, idempotency, ownership, tables, writes
 from ringway.selfservice.domain import payments
 from ringway.selfservice.domain.payments import ChargeResult, PaymentStatus
 from ringway.selfservice.idempotency import StoredResponse
@@ -63,9 +64,16 @@ async def create_invoice(uow_factory: UnitOfWorkFactory, *, principal: Principal
 
 async def _ledger(uow: UnitOfWork, customer_id: str, kind: str, amount: int, reference: str,
                   now: datetime) -> None:
-    await uow.session.execute(insert(tables.ledger_entries).values(
-        id=str(ULID()), customer_id=customer_id, kind=kind, amount_cents=amount,
-        reference_id=reference, at=now))
+    await uow.session.execute(_LEDGER, _ledger_row(customer_id, kind, amount, reference, now))
+
+
+def _ledger_row(customer_id: str, kind: str, amount: int, reference: str,
+                now: datetime) -> dict[str, object]:
+    return {"id": str(ULID()), "customer_id": customer_id, "kind": kind, "amount_cents": amount,
+            "reference_id": reference, "at": now}
+
+
+_LEDGER = insert(tables.ledger_entries)
 
 
 def balance_and_pending_columns(
@@ -174,17 +182,22 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
     # on `pending` lets exactly one settler (request, reconciler, callback) through.
     if not await record_outcome(uow, payment.id, result, now):
         return response
+    rows: list[tuple[Table, dict[str, object]]] = []
     if result.status is PaymentStatus.APPROVED:
-        await book(uow, payment.customer_id, payment.id, payment.invoice_id,
-                   payment.amount_cents, now)
+        rows.append((tables.ledger_entries, _ledger_row(
+            payment.customer_id, "payment", -payment.amount_cents, payment.id, now)))
+        await _settle_invoice(uow, payment.invoice_id, payment.id)
     if key is not None:
         await idempotency.store(uow, customer_id=payment.customer_id, key=key,
                                 response=response)
-    await audit.record(uow, principal, action="pay", resource="payment",
-                       resource_id=payment.id, customer_id=payment.customer_id, at=now)
-    uow.publish(SelfServiceActionCompleted(
+    rows.append((tables.audit_log, audit.entry(
+        principal, action="pay", resource="payment", resource_id=payment.id,
+        customer_id=payment.customer_id, at=now)))
+    rows.append((tables.outbox, uow.outbox_row(SelfServiceActionCompleted(
         customer_id=payment.customer_id, session_id=session_id or principal.subject, action=action,
-        outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))
+        outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))))
+    # Ledger entry, audit row and event: one round trip on PostgreSQL.
+    await writes.insert_rows(uow, rows)
     return response
 
 
@@ -203,6 +216,10 @@ async def book(uow: UnitOfWork, customer_id: str, payment_id: str, invoice_id: s
                amount_cents: int, now: datetime) -> None:
     """An approved payment lowers the balance and settles its invoice."""
     await _ledger(uow, customer_id, "payment", -amount_cents, payment_id, now)
+    await _settle_invoice(uow, invoice_id, payment_id)
+
+
+async def _settle_invoice(uow: UnitOfWork, invoice_id: str | None, payment_id: str) -> None:
     if invoice_id is not None:
         await uow.session.execute(update(tables.invoices).where(
             tables.invoices.c.id == invoice_id).values(status="paid", payment_id=payment_id))

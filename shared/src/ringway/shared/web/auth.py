@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -15,6 +16,8 @@ from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ringway.shared.web.problems import ProblemError
+
+VERIFIED_CACHE_SIZE = 10_000
 
 
 class Role(StrEnum):
@@ -53,6 +56,9 @@ class Authenticator:
         # Only a digest is kept: the embedded mode stores it, never the key itself.
         self._admin_key_hash = sha256_hex(admin_api_key) if admin_api_key else admin_api_key_sha256
         self.access_ttl = access_ttl
+        # Verified tokens -> (principal, expiry or None): a signature check per request cost
+        # more than the account read's SQL. Bounded; an entry never outlives its token.
+        self._verified: dict[str, tuple[Principal, float | None]] = {}
 
     def mint(self, subject: str, roles: set[Role], *, customer_id: str | None = None,
              ttl: timedelta | None = None, kind: str = "access",
@@ -73,14 +79,27 @@ class Authenticator:
         return jwt.encode(claims, self._secret, algorithm="HS256")
 
     def verify_token(self, token: str) -> Principal:
-        """Decode a signed token or raise a 401 problem."""
+        """Decode a signed token or raise a 401 problem (verified tokens are remembered)."""
+        known = self._verified.get(token)
+        if known is not None and (known[1] is None or time.time() < known[1]):
+            return known[0]
+        principal, expires = self._decode(token)
+        if len(self._verified) >= VERIFIED_CACHE_SIZE:
+            del self._verified[next(iter(self._verified))]  # the oldest entry
+        self._verified[token] = (principal, expires)
+        return principal
+
+    def _decode(self, token: str) -> tuple[Principal, float | None]:
         try:
             claims = jwt.decode(token, self._secret, algorithms=["HS256"], issuer=self.issuer,
                                 options={"require": ["sub", "iat"]})
             roles = frozenset(Role(r) for r in claims.get("roles", []))
         except (jwt.PyJWTError, ValueError) as error:
             raise _unauthorized(f"invalid token: {error}") from None
-        return Principal(claims["sub"], roles, claims.get("cid"), frozenset(claims.get("scp", [])))
+        principal = Principal(claims["sub"], roles, claims.get("cid"),
+                              frozenset(claims.get("scp", [])))
+        expires = claims.get("exp")
+        return principal, float(expires) if expires is not None else None
 
     def verify_api_key(self, key: str) -> Principal:
         """The bootstrap admin key, or a signed API-key token."""
