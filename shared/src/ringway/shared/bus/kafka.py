@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -128,9 +129,11 @@ class _KafkaMember(Subscription):
         handle_batch = getattr(self.handler, "handle_batch", None)
         if handle_batch is None or self.stopping or sum(map(len, batches.values())) < 2:
             return False
-        deliveries = [_delivery(m, self.bus.namespace) for ms in batches.values() for m in ms]
         try:
-            await handle_batch(deliveries)
+            with _gc_paused():
+                deliveries = [_delivery(m, self.bus.namespace)
+                              for ms in batches.values() for m in ms]
+                await handle_batch(deliveries)
         except asyncio.CancelledError:
             raise
         except Exception:  # one by one retries, and dead-letters only the culprit
@@ -200,6 +203,25 @@ class _KafkaMember(Subscription):
         self.bus._members.discard(self)
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while a batch is handled (reference counting still frees).
+
+    A poll's records, their deliveries and what a handler builds for each all live until the
+    batch ends: the collector rescanned them, and a whole-heap pass ran every few thousand
+    records (~20 us a record in the metrics benchmark). They hold no cycles to find;
+    collection resumes when the batch ends.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _delivery(message: Any, namespace: str) -> Delivery:
     return Delivery(
         message.topic.removeprefix(namespace),
@@ -207,7 +229,7 @@ def _delivery(message: Any, namespace: str) -> Delivery:
         message.offset,
         message.key.decode() if message.key is not None else None,
         message.value or b"",
-        tuple((k, v) for k, v in message.headers),
+        tuple(map(tuple, message.headers)),
     )
 
 
