@@ -35,20 +35,22 @@ async def account(uow_factory: UnitOfWorkFactory, *, principal: Principal, custo
                   currency: str, now: datetime) -> AccountRead:
     """What the customer owes and what is pending."""
     ownership.ensure_may_read(principal, customer_id)
-    async with uow_factory() as uow:
-        audited = audit.entry(principal, action="read", resource="account", resource_id=None,
-                              customer_id=customer_id, at=now)
-        # Checking one's account is a self-service action: it counts for containment.
-        viewed = SelfServiceActionCompleted(
-            customer_id=customer_id, session_id=principal.subject, action="account_viewed",
-            outcome="succeeded", occurred_at=now) if Role.CUSTOMER in principal.roles else None
-        if uow.db.is_postgres:
-            row = await _read_and_record(uow, customer_id, audited, viewed)
-        else:
-            row = (await uow.session.execute(_ACCOUNT, {"customer_id": customer_id})).one()
+    uow = uow_factory()
+    audited = audit.entry(principal, action="read", resource="account", resource_id=None,
+                          customer_id=customer_id, at=now)
+    # Checking one's account is a self-service action: it counts for containment.
+    viewed = SelfServiceActionCompleted(
+        customer_id=customer_id, session_id=principal.subject, action="account_viewed",
+        outcome="succeeded", occurred_at=now) if Role.CUSTOMER in principal.roles else None
+    if uow.db.is_postgres:
+        row = await _read_and_record(uow, customer_id, audited, viewed)
         if row.customer is None:
-            raise NotFound("customer", customer_id)  # the rollback drops the audit and event
-        if not uow.db.is_postgres:
+            raise NotFound("customer", customer_id)  # and nothing was written
+    else:
+        async with uow:
+            row = (await uow.session.execute(_ACCOUNT, {"customer_id": customer_id})).one()
+            if row.customer is None:
+                raise NotFound("customer", customer_id)
             await uow.session.execute(_AUDIT, audited)
             if viewed is not None:
                 uow.publish(viewed)
@@ -58,14 +60,17 @@ async def account(uow_factory: UnitOfWorkFactory, *, principal: Principal, custo
 
 async def _read_and_record(uow: UnitOfWork, customer_id: str, audited: dict[str, object],
                            viewed: SelfServiceActionCompleted | None) -> Row[Any]:
-    """PostgreSQL: the figures, the audit row and the event's outbox row in one round trip."""
+    """PostgreSQL: figures, audit row and the event's outbox row in one autocommit statement.
+
+    One round trip, no BEGIN/COMMIT: a single statement is atomic by itself, and the rows
+    are written only if the customer exists (and is not erased).
+    """
     params = {"customer_id": customer_id, **writes.bound(audited, "audit_")}
     statement = _ACCOUNT_AUDITED
     if viewed is not None:
         params.update(writes.bound(uow.outbox_row(viewed), "event_"))
         statement = _ACCOUNT_AUDITED_WITH_EVENT
-    row: Row[Any] = (await uow.session.execute(statement, params)).one()
-    return row
+    return (await uow.execute_alone(statement, params))[0]
 
 
 def _account_figures() -> Select[Any]:
@@ -84,10 +89,13 @@ def _account_figures() -> Select[Any]:
 # Built once: constructing the statement per request cost more than running it.
 _ACCOUNT = _account_figures()
 _AUDIT = insert(tables.audit_log)
-_AUDIT_ROW = writes.insert_cte(tables.audit_log, "audit_", audit.COLUMNS)
-_ACCOUNT_AUDITED = _account_figures().add_cte(_AUDIT_ROW)
+_LIVE = (select(tables.customers.c.id)
+         .where(tables.customers.c.id == bindparam("customer_id", type_=String()),
+                tables.customers.c.erased_at.is_(None)).exists())
+_ACCOUNT_AUDITED = _account_figures().add_cte(
+    writes.insert_cte(tables.audit_log, "audit_", audit.COLUMNS, when=_LIVE))
 _ACCOUNT_AUDITED_WITH_EVENT = _ACCOUNT_AUDITED.add_cte(
-    writes.insert_cte(tables.outbox, "event_", OUTBOX_COLUMNS))
+    writes.insert_cte(tables.outbox, "event_", OUTBOX_COLUMNS, when=_LIVE))
 
 
 async def _rows(uow_factory: UnitOfWorkFactory, principal: Principal, customer_id: str,

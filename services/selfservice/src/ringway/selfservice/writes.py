@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import CTE, Executable, Table, bindparam, insert
+from sqlalchemy import CTE, ColumnElement, Executable, Table, bindparam, insert, select
 
 from ringway.shared.db.uow import UnitOfWork
 
@@ -15,13 +15,18 @@ Rows = Sequence[tuple[Table, dict[str, object]]]
 _BUILT: dict[tuple[tuple[str, tuple[str, ...]], ...], Executable] = {}
 
 
-def insert_cte(table: Table, prefix: str, columns: Iterable[str]) -> CTE:
+def insert_cte(table: Table, prefix: str, columns: Iterable[str],
+               when: ColumnElement[bool] | None = None) -> CTE:
     """INSERT of one row of `table` as a CTE, each of `columns` bound as `<prefix><column>`.
 
     PostgreSQL runs a data-modifying CTE whether or not the query reads it: added to another
-    statement, it writes its row in that statement's round trip.
+    statement, it writes its row in that statement's round trip. With `when`, only if true.
     """
-    return insert(table).values(_bound_columns(table, prefix, columns)).cte(f"{prefix}row")
+    values = _bound_columns(table, prefix, columns)
+    if when is None:
+        return insert(table).values(values).cte(f"{prefix}row")
+    row = select(*(value.label(name) for name, value in values.items())).where(when)
+    return insert(table).from_select(list(values), row).cte(f"{prefix}row")
 
 
 def bound(row: dict[str, object], prefix: str) -> dict[str, object]:

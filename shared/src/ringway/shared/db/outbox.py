@@ -20,11 +20,15 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    Update,
+    any_,
+    bindparam,
     delete,
     func,
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql
 
 from ringway.shared.bus.base import EventBus, Record
 from ringway.shared.db.engine import Database
@@ -99,6 +103,7 @@ class OutboxRelay:
         self._stopping = False
         self._last_purge = 0.0
         self._pending = self._pending_rows()
+        self._mark_sent = self._mark_sent_rows()
 
     def _pending_rows(self) -> Select[Any]:
         """The next batch of unsent rows in order (on PostgreSQL: only for the lock holder).
@@ -166,6 +171,15 @@ class OutboxRelay:
                 await self._wake.wait()
         self._wake.clear()
 
+    def _mark_sent_rows(self) -> Update:
+        """Mark the rows of a batch sent; their seqs bound as `seqs`."""
+        seq = self.table.c.seq
+        # PostgreSQL: one array parameter, so one statement text (and server-side plan) for
+        # every batch size; an expanding IN is re-rendered per call.
+        which = (seq == any_(bindparam("seqs", type_=postgresql.ARRAY(BigInteger)))
+                 if self.db.is_postgres else seq.in_(bindparam("seqs", expanding=True)))
+        return update(self.table).where(which).values(sent_at=func.now())
+
     async def drain(self) -> int:
         """Publish batches until nothing is pending; returns how many rows were sent."""
         total = 0
@@ -177,7 +191,6 @@ class OutboxRelay:
 
     async def publish_batch(self) -> int:
         """Publish one batch of pending rows and mark them sent, in one transaction."""
-        t = self.table
         async with self.db.session() as session, session.begin():
             rows = (await session.execute(self._pending)).all()
             if not rows:
@@ -192,9 +205,7 @@ class OutboxRelay:
                 for row in rows
             ]
             await self.bus.send(records)
-            await session.execute(
-                update(t).where(t.c.seq.in_([row.seq for row in rows])).values(sent_at=func.now())
-            )
+            await session.execute(self._mark_sent, {"seqs": [row.seq for row in rows]})
         self.published += len(rows)
         return len(rows)
 

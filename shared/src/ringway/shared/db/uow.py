@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Executable, Row, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ringway.shared.bus.base import Record
@@ -93,6 +94,22 @@ class UnitOfWork:
         envelope = Envelope.wrap(data, source=self.source, subject=subject)
         self._wrote_outbox = True
         return outbox_row(Record.of(data.topic, envelope, key=data.key()), envelope.id)
+
+    async def execute_alone(self, statement: Executable,
+                            params: dict[str, Any]) -> Sequence[Row[Any]]:
+        """Run one statement as its own transaction, outside this unit's; return its rows.
+
+        A single statement is atomic by itself: in autocommit it is one round trip instead of
+        BEGIN, statement, COMMIT. Use it without entering the unit; outbox rows it wrote
+        (see `outbox_row`) nudge the relay as a commit would.
+        """
+        async with self.db.engine.connect() as conn:
+            alone = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            rows = (await alone.execute(statement, params)).all()
+        if self._wrote_outbox and self.on_commit is not None:
+            self._wrote_outbox = False
+            self.on_commit()
+        return rows
 
     async def claim(self, group: str, event_id: str) -> bool:
         """Mark an event processed by a consumer group; False if it already was (a redelivery)."""
