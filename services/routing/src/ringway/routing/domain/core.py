@@ -110,8 +110,13 @@ class EngineCore:
                     pools.append((queue, step, float(requirement.score(spec.skills)), targets))
         return tuple(pools)
 
-    def reindex(self, agent: AgentRecord) -> None:
-        """Re-file an agent after any change to its load, presence or pools."""
+    def reindex(self, agent: AgentRecord, *, worse_only: bool = False) -> None:
+        """Re-file an agent after any change to its load, presence or pools.
+
+        `worse_only`: the change (an offer) can only make the agent a worse pick.
+        """
+        if not worse_only:
+            agent.refile = True
         agent.invalidate()
         self.dirty_agents.add(agent.spec.id)
         agent.refresh()
@@ -123,7 +128,8 @@ class EngineCore:
         """File every changed agent in the heaps of the channels it can take now."""
         for agent in self.unfiled.values():
             if agent.free:
-                self.agent_index.file(agent)
+                self.agent_index.file(agent, worse_only=not agent.refile)
+            agent.refile = False
         self.unfiled.clear()
 
     def derive_state(self, agent: AgentRecord) -> AgentState:
@@ -230,7 +236,7 @@ class EngineCore:
         self.dirty_contacts.add(contact.id)
         agent.take(contact.channel, contact.id)
         agent.last_offer[queue.id] = next(self.seq)
-        self.reindex(agent)
+        self.reindex(agent, worse_only=True)
         self.update_state(agent)
         self.schedule(contact.expires_at, "offer", contact.id, contact.offers)
         self.decisions += 1

@@ -3,13 +3,15 @@
 Agent heaps are maintained lazily, because re-filing an agent in each of its ~10 heaps on
 every offer was most of a decision's cost. An agent's entry in a heap keeps the key it was
 filed with; changes that can only make the agent a worse pick (a new offer, a later idle
-time) leave the entry where it is, note the sequence number a fresh entry would have had
-(ties go to the agent filed first, as if it had been re-filed), and the peek corrects it when
-it reaches the top: pops it, or re-pushes it with its current key. Changes that can make the
+time) leave the entry where it is, and the peek corrects it when it reaches the top: pops it,
+or re-pushes it with its current key. Ties go to the agent filed first, as if it had been
+re-filed: each filing takes a sequence number, the agent's `stamp`, and an entry older than
+its agent's stamp is re-pushed with that stamp. So an offer, which only makes the agent a
+worse pick everywhere, re-files it in constant time (a new stamp). Changes that can make the
 agent a better pick (freed capacity) are re-filed at `file` time. An entry is a list
-`[first, idle, seq, agent, pending seq]`: the unique `seq` decides every comparison before the
-fourth item, so the last two can change in place (agent None: dead). Dead entries are dropped
-at the top, or in bulk when a heap holds more than twice its live entries.
+`[first, idle, seq, agent]`: the unique `seq` decides every comparison before the fourth
+item, so the agent can be set to None in place (dead). Dead entries are dropped at the top,
+or in bulk when a heap holds more than twice its live entries.
 
 Contact heaps keep the older scheme: an entry is stale once its record's `version` moved.
 """
@@ -33,7 +35,7 @@ from ringway.shared.contracts.common import Channel
 
 Entry = tuple[float, float, int, int, object]
 AgentEntry = list[Any]
-"""[first key, idle since, sequence, agent record or None once dead, pending sequence]."""
+"""[first key, idle since, sequence, agent record or None once dead]."""
 
 _heappush, _heappop = heapq.heappush, heapq.heappop
 
@@ -112,13 +114,22 @@ class AgentIndex:
             slot = self._slots[key] = AgentSlot(queue_id, step, channel)
         return slot
 
-    def file(self, agent: AgentRecord) -> None:
-        """Make sure the agent is filed, at least as well as it deserves, where it is free."""
+    def file(self, agent: AgentRecord, *, worse_only: bool = False) -> None:
+        """Make sure the agent is filed, at least as well as it deserves, where it is free.
+
+        `worse_only`: since the last filing the agent only became a worse pick (an offer), so
+        every entry it has where it is free is filed at least as well: a new stamp does.
+        """
+        stamp = next(self._seq)
         filing = self._filed.get(agent.spec.id)
+        if worse_only and filing is not None and filing.pools is agent.pools:
+            agent.stamp = stamp
+            return
         if filing is None or filing.pools is not agent.pools:
             filing = self._refiling(agent, filing)
+        agent.stamp = stamp
         entries, free, idle, load = filing.entries, agent.free, agent.idle_since, agent.load
-        occupancy, stamp = agent.occupancy(), next(self._seq)
+        occupancy = agent.occupancy()
         for queue, _, skill, targets in agent.pools:
             strategy = queue.strategy
             for channel, slot in targets:
@@ -136,12 +147,11 @@ class AgentIndex:
                 old = entries.get(slot)
                 if old is not None:
                     if old[0] < first or (old[0] == first and old[1] <= idle):
-                        old[4] = stamp  # filed too well: the peek will correct it
-                        continue
+                        continue  # filed too well: the peek will correct it (stamp)
                     old[3] = None
                     slot.live -= 1
                 cast(AgentSlot, slot).strategy = strategy
-                entries[slot] = self._enter(slot, [first, idle, stamp, agent, None])
+                entries[slot] = self._enter(slot, [first, idle, stamp, agent])
 
     def _refiling(self, agent: AgentRecord, filing: Filing | None) -> Filing:
         """The agent's pools changed: every entry it had is dead."""
@@ -198,15 +208,15 @@ class AgentIndex:
         """True if the top entry's key is current; else move it down to its true place."""
         first = entry[0] if slot.strategy is MOST_SKILLED else _first(
             slot.strategy, agent, slot, 0.0)
-        pending = entry[4]
-        if pending is None and first == entry[0] and agent.idle_since == entry[1]:
+        stamp = agent.stamp
+        if stamp <= entry[2] and first == entry[0] and agent.idle_since == entry[1]:
             return True
         _heappop(slot.entries)
         entry[3] = None
         slot.live -= 1
-        seq = next(self._seq) if pending is None else pending
+        seq = stamp if stamp > entry[2] else next(self._seq)
         self._filed[agent.spec.id].entries[slot] = self._enter(
-            slot, [first, agent.idle_since, seq, agent, None])
+            slot, [first, agent.idle_since, seq, agent])
         return False
 
     def entries(self) -> int:

@@ -33,8 +33,8 @@ class AgentRecord:
     """An agent's routing state: presence, load per channel, the heaps it is in."""
 
     __slots__ = ("contacts", "free", "idle_since", "last_offer", "load", "missed", "on_shift",
-                 "pools", "presence", "reason", "shift_epoch", "slots", "spec", "state",
-                 "state_since", "version", "waiting_for_me")
+                 "pools", "presence", "reason", "refile", "shift_epoch", "slots", "spec", "stamp",
+                 "state", "state_since", "version", "waiting_for_me")
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
         self.spec = spec
@@ -54,6 +54,10 @@ class AgentRecord:
         self.free: tuple[Channel, ...] = ()
         self.on_shift = True
         self.shift_epoch = 0
+        self.stamp = -1
+        """Sequence number of the agent's last filing in the agent heaps."""
+        self.refile = False
+        """A change since the last filing may have made the agent a better pick somewhere."""
 
     def invalidate(self) -> None:
         """Every heap entry of this agent becomes stale."""
