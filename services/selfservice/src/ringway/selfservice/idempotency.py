@@ -8,13 +8,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Executable, String, bindparam, select, update
 
 from ringway.selfservice import tables
 from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
 from ringway.shared.web.problems import Conflict
 
 _POLL_S = 0.05
+_t = tables.idempotency_keys
+# Built once (per dialect): they run on every payment.
+_CLAIM: dict[bool, Executable] = {}
+_STORE = (update(_t).where(_t.c.customer_id == bindparam("of_customer", type_=String()),
+                           _t.c.key == bindparam("of_key", type_=String()))
+          .values(status_code=bindparam("status_code"), response=bindparam("response")))
 
 
 @dataclass(frozen=True)
@@ -33,10 +39,12 @@ async def claim(uow: UnitOfWork, *, customer_id: str, key: str, fingerprint: str
     A parallel request with the same key waits here until the first one's transaction ends:
     it then sees the claim (and replays), or, if that transaction rolled back, claims it.
     """
-    t = tables.idempotency_keys
-    result = await uow.session.execute(uow.db.insert(t).values(
-        customer_id=customer_id, key=key, fingerprint=fingerprint, created_at=now,
-    ).on_conflict_do_nothing())
+    statement = _CLAIM.get(uow.db.is_postgres)
+    if statement is None:
+        statement = _CLAIM[uow.db.is_postgres] = (
+            uow.db.insert(tables.idempotency_keys).on_conflict_do_nothing())
+    result = await uow.session.execute(statement, {
+        "customer_id": customer_id, "key": key, "fingerprint": fingerprint, "created_at": now})
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
@@ -68,7 +76,6 @@ async def _load(uow_factory: UnitOfWorkFactory, customer_id: str, key: str) -> A
 async def store(uow: UnitOfWork, *, customer_id: str, key: str,
                 response: StoredResponse) -> None:
     """Keep the answer, in the transaction that made it true."""
-    t = tables.idempotency_keys
-    await uow.session.execute(
-        update(t).where(t.c.customer_id == customer_id, t.c.key == key)
-        .values(status_code=response.status_code, response=json.dumps(response.body)))
+    await uow.session.execute(_STORE, {
+        "of_customer": customer_id, "of_key": key, "status_code": response.status_code,
+        "response": json.dumps(response.body)})

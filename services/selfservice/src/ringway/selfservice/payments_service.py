@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    Executable,
     ScalarSelect,
     String,
     Table,
@@ -127,8 +128,7 @@ async def _reserve(uow: UnitOfWork, customer_id: str, body: PaymentCreate, curre
     payment = PaymentRead(id=str(ULID()), customer_id=customer_id, invoice_id=body.invoice_id,
                           amount_cents=amount, currency=currency, status=PaymentStatus.PENDING,
                           created_at=now)
-    await uow.session.execute(insert(tables.payments).values(
-        idempotency_key=key, **payment.model_dump()))
+    await uow.session.execute(_INSERT_PAYMENT, {"idempotency_key": key, **payment.model_dump()})
     return payment
 
 
@@ -204,12 +204,27 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
 async def record_outcome(uow: UnitOfWork, payment_id: str, result: ChargeResult, now: datetime,
                          only_from: tuple[str, ...] = (PaymentStatus.PENDING,)) -> bool:
     """Store the provider's answer, if the payment is still in one of `only_from`."""
-    p = tables.payments
-    changed = await uow.session.execute(update(p).where(
-        p.c.id == payment_id, p.c.status.in_(only_from)).values(
-        status=result.status, provider_ref=result.provider_ref,
-        decline_code=result.decline_code, decided_at=now))
+    statement = _OUTCOME.get(only_from)
+    if statement is None:
+        statement = _OUTCOME[only_from] = _outcome_update(only_from)
+    changed = await uow.session.execute(statement, {
+        "payment_id": payment_id, "status": result.status, "provider_ref": result.provider_ref,
+        "decline_code": result.decline_code, "decided_at": now})
     return bool(getattr(changed, "rowcount", 0) == 1)
+
+
+def _outcome_update(only_from: tuple[str, ...]) -> Executable:
+    p = tables.payments
+    # One state: a plain comparison (an IN list is re-rendered on every execution).
+    state = p.c.status == only_from[0] if len(only_from) == 1 else p.c.status.in_(only_from)
+    return update(p).where(p.c.id == bindparam("payment_id", type_=String()), state).values(
+        status=bindparam("status"), provider_ref=bindparam("provider_ref"),
+        decline_code=bindparam("decline_code"), decided_at=bindparam("decided_at"))
+
+
+# Built once (per set of starting states): every payment runs them.
+_INSERT_PAYMENT = insert(tables.payments)
+_OUTCOME: dict[tuple[str, ...], Executable] = {}
 
 
 async def book(uow: UnitOfWork, customer_id: str, payment_id: str, invoice_id: str | None,
