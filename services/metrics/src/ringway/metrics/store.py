@@ -46,7 +46,9 @@ class WriteBehind:
             maxima: frozenset[str]) -> None:
         """Add amounts to the collected row (keeping the larger of `maxima`)."""
         slot = (table.name, frozenset(amounts))
-        pending = self.sums.setdefault(slot, _Pending(table, tuple(key), maxima))
+        pending = self.sums.get(slot)
+        if pending is None:
+            pending = self.sums[slot] = _Pending(table, tuple(key), maxima)
         row = pending.rows.get(_key(key))
         if row is None:
             pending.rows[_key(key)] = {**key, **amounts}
@@ -57,12 +59,16 @@ class WriteBehind:
     def put(self, table: Table, key: dict[str, Any], values: dict[str, Any],
             newer_by: str | None = None) -> None:
         """Replace the collected row (unless `newer_by` says the collected one is newer)."""
-        pending = self.puts.setdefault(table.name, _Pending(table, tuple(key), newer_by=newer_by))
-        old = pending.rows.get(_key(key))
+        pending = self.puts.get(table.name)
+        if pending is None:  # (not setdefault: that would build a _Pending on every call)
+            pending = self.puts[table.name] = _Pending(table, tuple(key), newer_by=newer_by)
+        at = _key(key)
+        old = pending.rows.get(at)
         if newer_by is not None and old is not None and old[newer_by] > values[newer_by]:
             return
-        pending.rows[_key(key)] = {**key, **values}
-        self.known[(table.name, _key(key))] = {**key, **values}
+        # One dict for both: rows put are replaced, never changed in place, and `row`
+        # hands out copies.
+        pending.rows[at] = self.known[(table.name, at)] = {**key, **values}
 
     async def flush(self, uow: UnitOfWork) -> None:
         """Send every collected write as multi-row upserts and start empty."""
