@@ -7,8 +7,8 @@ other processes than the server:
               endpoint, by `wrk` (C, one thread; `apt-get install wrk`) when installed, else by
               this process with httpx (slower: it then limits the bare figure, so the ratios
               are understated)
-  fixed rate  open loop at 200 requests/s from this process (httpx): p50/p99 of account read
-              and payment
+  fixed rate  open loop at 200 requests/s from this process on raw asyncio streams
+              (bench/_openloop.py; httpx would be the limit): p50/p99 of account read and payment
   CPU         server and PostgreSQL CPU per request in each closed-loop stage (from /proc), and
               the ratios they imply with the CPU to oneself: unlike requests/s, they hold on a
               machine that other work loads
@@ -40,6 +40,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import _openloop
 import httpx
 
 SECRET = "bench-selfservice-signing-secret-0123456789"
@@ -245,31 +246,24 @@ async def closed_loop(client: httpx.AsyncClient, call: Call, seconds: float) -> 
     return summary(latencies, time.perf_counter() - begin, errors[0])
 
 
-async def fixed_rate(client: httpx.AsyncClient, call: Call, seconds: float) -> dict[str, float]:
-    latencies: list[float] = []
-    errors = [0]
+def raw_requests(customers: list[tuple[str, dict[str, str]]]) -> dict[str, Callable[[int], bytes]]:
+    """Prebuilt HTTP/1.1 requests for the open-loop stages (a fresh Idempotency-Key each)."""
+    prefix = f"open-{uuid.uuid4().hex[:8]}-"
+    body = b'{"payment_method_token":"pm_visa_4242","amount_cents":1}'
 
-    in_flight = [0]
+    def account(n: int) -> bytes:
+        customer, headers = customers[n % len(customers)]
+        return (f"GET /customers/{customer}/account HTTP/1.1\r\nHost: bench\r\n"
+                f"Authorization: {headers['Authorization']}\r\n\r\n").encode()
 
-    async def one(n: int) -> None:
-        in_flight[0] += 1
-        seconds_taken, failed = await timed(client, call, n)
-        in_flight[0] -= 1
-        latencies.append(seconds_taken)
-        errors[0] += failed
+    def payment(n: int) -> bytes:
+        customer, headers = customers[n % len(customers)]
+        return (f"POST /customers/{customer}/payments HTTP/1.1\r\nHost: bench\r\n"
+                f"Authorization: {headers['Authorization']}\r\nIdempotency-Key: {prefix}{n}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                ).encode() + body
 
-    begin = time.perf_counter()
-    tasks, missed = [], 0
-    for n in range(int(seconds * FIXED_RATE)):
-        # Open loop: requests leave on schedule whether or not earlier ones returned.
-        await asyncio.sleep(max(0.0, begin + n / FIXED_RATE - time.perf_counter()))
-        if in_flight[0] >= MAX_IN_FLIGHT:
-            missed += 1
-            continue
-        tasks.append(asyncio.create_task(one(n)))
-    await asyncio.gather(*tasks)
-    return {**summary(latencies, time.perf_counter() - begin, errors[0] + missed),
-            "missed": missed}
+    return {"account": account, "payment": payment}
 
 
 # One wrk thread; request() picks the customer and a fresh Idempotency-Key per request.
@@ -344,9 +338,12 @@ async def measure(base: str, seconds: float, customers: int, generator: str,
             count = max(1, results[name]["requests"])
             results[name]["server_cpu_ms"] = used[0] * 1000 / count
             results[name]["db_cpu_ms"] = used[1] * 1000 / count
+        raw, port = raw_requests(seeded), int(base.rsplit(":", 1)[1])
         for name in ("account", "payment"):
             progress(f"fixed rate {FIXED_RATE:.0f}/s: {name} for {seconds:.0f} s ...")
-            results[f"{name}@200"] = await fixed_rate(client, endpoints[name], seconds)
+            results[f"{name}@200"] = await _openloop.fixed_rate(
+                "127.0.0.1", port, raw[name], seconds, rate=FIXED_RATE,
+                max_in_flight=MAX_IN_FLIGHT)
     return results
 
 
