@@ -184,7 +184,9 @@ class RoutingEngine(ConsultCommands):
 
     def run_timers(self) -> None:
         """Fire every timer due by now, in due order."""
-        now = self.clock()
+        now, timers = self.clock(), self.timers
+        if not timers or timers[0][0] > now:
+            return  # the common case: nothing due
         while (timer := self.pop_due(now)) is not None:
             _, _, kind, ident, token = timer
             if kind == "shift":

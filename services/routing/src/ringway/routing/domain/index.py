@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from typing import Any, cast
+from typing import Any
 
 from ringway.routing.domain.model import (
     LEAST_OCCUPIED,
@@ -45,7 +45,7 @@ def _push(slot: Slot, entry: Entry) -> None:
     slot.live += 1
     if len(slot.entries) > 2 * slot.live + 32:
         slot.entries = [e for e in slot.entries
-                        if e[3] == cast(ContactRecord, e[4]).version]
+                        if e[3] == e[4].version]
         heapq.heapify(slot.entries)
 
 
@@ -150,7 +150,7 @@ class AgentIndex:
                         continue  # filed too well: the peek will correct it (stamp)
                     old[3] = None
                     slot.live -= 1
-                cast(AgentSlot, slot).strategy = strategy
+                slot.strategy = strategy  # type: ignore[attr-defined]
                 entries[slot] = self._enter(slot, [first, idle, stamp, agent])
 
     def _refiling(self, agent: AgentRecord, filing: Filing | None) -> Filing:
@@ -164,7 +164,7 @@ class AgentIndex:
 
     def _enter(self, slot: Slot, entry: AgentEntry) -> AgentEntry:
         heap = slot.entries
-        _heappush(heap, entry)  # type: ignore[misc]
+        _heappush(heap, entry)
         slot.live += 1
         if len(heap) > 2 * slot.live + 32:
             slot.entries = [e for e in heap if e[3] is not None]
@@ -177,12 +177,12 @@ class AgentIndex:
         slot = self._slots.get((queue_id, step, channel))
         if slot is None:
             return None
-        heap: list[AgentEntry] = slot.entries  # type: ignore[assignment]
+        heap: list[AgentEntry] = slot.entries
         skipped: list[AgentEntry] = []
         found = None
         while heap:
             entry = heap[0]
-            agent = cast(AgentRecord | None, entry[3])
+            agent: AgentRecord | None = entry[3]
             if agent is None:
                 _heappop(heap)
             elif channel not in agent.free:
@@ -254,7 +254,7 @@ class ContactIndex:
         heap = slot.entries
         while heap:
             entry = heap[0]
-            contact = cast(ContactRecord, entry[4])
+            contact: ContactRecord = entry[4]
             if entry[3] != contact.version:
                 _heappop(heap)
             elif agent_id in contact.declined:
@@ -274,10 +274,10 @@ class ContactIndex:
                     continue
                 # The agent heap of a pool links to the contact heap it serves, sparing a
                 # tuple-keyed lookup per pool on every freed agent.
-                slot = cast(AgentSlot, target).contacts or self._link(
-                    cast(AgentSlot, target))
+                pool_slot: AgentSlot = target  # type: ignore[assignment]
+                slot = pool_slot.contacts or self._link(pool_slot)
                 heap = slot.entries
-                while heap and heap[0][3] != cast(ContactRecord, heap[0][4]).version:
+                while heap and heap[0][3] != heap[0][4].version:
                     _heappop(heap)
                 if not heap:
                     continue
@@ -285,11 +285,12 @@ class ContactIndex:
                 key = (rank, entry[0], entry[1], entry[2])
                 if best_key is not None and key >= best_key:
                     continue
-                contact = cast(ContactRecord, entry[4])
+                contact: ContactRecord = entry[4]
                 if agent_id in contact.declined:
-                    contact = self._best_undeclined(heap, agent_id)  # type: ignore[assignment]
-                    if contact is None:
+                    undeclined = self._best_undeclined(heap, agent_id)
+                    if undeclined is None:
                         continue
+                    contact = undeclined
                     key = (rank, -float(contact.priority), contact.arrived_at, contact.seq)
                     if best_key is not None and key >= best_key:
                         continue
@@ -301,11 +302,11 @@ class ContactIndex:
         return target.contacts
 
     @staticmethod
-    def _best_undeclined(heap: list[Entry], agent_id: str) -> ContactRecord | None:
+    def _best_undeclined(heap: list[Any], agent_id: str) -> ContactRecord | None:
         skipped, found = [], None
         while heap:
             entry = _heappop(heap)
-            contact = cast(ContactRecord, entry[4])
+            contact: ContactRecord = entry[4]
             if entry[3] != contact.version:
                 continue
             skipped.append(entry)
@@ -324,8 +325,7 @@ class ContactIndex:
             if queue_id != contact.queue_id or channel != contact.channel:
                 continue
             ahead += sum(1 for e in slot.entries
-                         if e[3] == cast(ContactRecord, e[4]).version and e[:3] < mine
-                         and cast(ContactRecord, e[4]).status is QUEUED)
+                         if e[3] == e[4].version and e[:3] < mine and e[4].status is QUEUED)
         return ahead
 
     def entries(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ringway.routing.domain.model import (
     A_OFFLINE,
     P_OFFLINE,
@@ -20,7 +22,9 @@ class Slot:
     __slots__ = ("entries", "live")
 
     def __init__(self) -> None:
-        self.entries: list[tuple[float, float, int, int, object]] = []
+        # Agent entries (lists) or contact entries (tuples), see `index`; typed loosely so the
+        # hot loops need no `cast` calls (each is a function call at run time).
+        self.entries: list[Any] = []
         self.live = 0
 
 
@@ -72,19 +76,22 @@ class AgentRecord:
 
     def refresh(self) -> tuple[Channel, ...]:
         """Recompute the channels the agent can take now."""
-        self.free = tuple(c for c in self.spec.capacity if self._can_take(c))
-        return self.free
-
-    def _can_take(self, channel: Channel) -> bool:
+        # One pass with locals: this runs on every offer and every freed agent.
         if self.presence is not P_READY or not self.on_shift:
-            return False
-        if self.load.get(channel, 0) >= self.spec.capacity.get(channel, 0):
-            return False
-        if not self.spec.voice_exclusive:
-            return True
-        if channel is VOICE:
-            return not any(self.load.values())
-        return not self.load.get(VOICE, 0)
+            self.free = ()
+            return ()
+        load, spec = self.load, self.spec
+        exclusive = spec.voice_exclusive
+        if exclusive and load.get(VOICE, 0):
+            self.free = ()
+            return ()
+        busy = exclusive and any(load.values())
+        free = []
+        for channel, size in spec.capacity.items():
+            if load.get(channel, 0) < size and not (busy and channel is VOICE):
+                free.append(channel)
+        self.free = tuple(free)
+        return self.free
 
     def occupancy(self) -> float:
         """Share of total capacity in use."""
