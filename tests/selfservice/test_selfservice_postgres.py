@@ -119,3 +119,36 @@ async def test_an_account_read_on_postgres_is_audited_and_a_customers_read_is_an
     viewed = [e for e in pg_selfservice.events("selfservice.action_completed")
               if e.data["action"] == "account_viewed"]
     assert [(e.subject, e.data["outcome"]) for e in viewed] == [(customer, "succeeded")]
+
+
+async def test_a_settled_invoice_payment_on_postgres_writes_every_record_once(
+        pg_selfservice: SelfService) -> None:
+    customer = (await pg_selfservice.register())["id"]
+    invoice = (await pg_selfservice.invoice(customer, 4000))["id"]
+
+    paid = await pg_selfservice.pay(customer, "settle-1", invoice_id=invoice)
+    again = await pg_selfservice.pay(customer, "settle-1", invoice_id=invoice)
+
+    assert (paid.status_code, again.status_code) == (201, 201)
+    assert again.json() == paid.json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    payment = paid.json()["id"]
+    async with pg_selfservice.runtime.db.session() as session:
+        stored = (await session.execute(select(tables.payments).where(
+            tables.payments.c.id == payment))).mappings().one()
+        billed = (await session.execute(select(tables.invoices).where(
+            tables.invoices.c.id == invoice))).mappings().one()
+        entries = (await session.execute(select(tables.ledger_entries.c.amount_cents).where(
+            tables.ledger_entries.c.reference_id == payment))).scalars().all()
+        audited = (await session.execute(select(tables.audit_log.c.action).where(
+            tables.audit_log.c.resource_id == payment))).scalars().all()
+    assert (stored["status"], stored["invoice_id"], stored["decided_at"] is not None) == (
+        "approved", invoice, True)
+    assert (billed["status"], billed["payment_id"]) == ("paid", payment)
+    assert entries == [-4000]
+    assert audited == ["pay"]
+    await eventually(pg_selfservice.outbox_empty, what="every event relayed")
+    await asyncio.sleep(0.1)  # delivered to the observer, too
+    paid_events = [e for e in pg_selfservice.events("selfservice.action_completed")
+                   if e.data["action"] == "payment"]
+    assert [(e.subject, e.data["outcome"]) for e in paid_events] == [(customer, "succeeded")]

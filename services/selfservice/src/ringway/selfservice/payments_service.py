@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -21,7 +22,7 @@ from sqlalchemy import (
 )
 from ulid import ULID
 
-from ringway.selfservice import audit, idempotency, ownership, tables, writes
+from ringway.selfservice import audit, idempotency, ownership, settlement, tables, writes
 from ringway.selfservice.domain import payments
 from ringway.selfservice.domain.payments import ChargeResult, PaymentStatus
 from ringway.selfservice.idempotency import StoredResponse
@@ -116,8 +117,44 @@ async def pay(uow_factory: UnitOfWorkFactory, ctx: PaymentContext, *, principal:
         return await idempotency.replay(uow_factory, fingerprint=fingerprint,
                                         wait_s=ctx.timeout_s + 5, **ident)
     result = await _charge(ctx, payment, body.payment_method_token)
-    async with uow_factory() as uow:
+    uow = uow_factory()
+    if uow.db.is_postgres:
+        return await _settle_alone(uow, principal, payment, result, key, now)
+    async with uow:
         return await settle(uow, principal, payment, result, key, now)
+
+
+async def _settle_alone(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
+                        result: ChargeResult, key: str, now: datetime) -> StoredResponse:
+    """PostgreSQL: what `settle` writes, as one autocommit statement (one round trip)."""
+    decided = payment.model_copy(update={"status": result.status, "decided_at": now,
+                                         "decline_code": result.decline_code})
+    response = _response(decided)
+    approved = result.status is PaymentStatus.APPROVED
+    params: dict[str, object] = {
+        "settle_payment": payment.id, "outcome_status": result.status,
+        "outcome_provider_ref": result.provider_ref, "outcome_decline_code": result.decline_code,
+        "outcome_decided_at": now, "answer_customer": payment.customer_id, "answer_key": key,
+        "answer_status_code": response.status_code, "answer_response": json.dumps(response.body),
+        **writes.bound(audit.entry(principal, action="pay", resource="payment",
+                                   resource_id=payment.id, customer_id=payment.customer_id,
+                                   at=now), "audit_"),
+        **writes.bound(uow.outbox_row(_payment_event(payment, principal, response, now)),
+                       "event_")}
+    if approved:
+        params.update(settle_invoice=payment.invoice_id, invoice_payment=payment.id, **writes.bound(
+            _ledger_row(payment.customer_id, "payment", -payment.amount_cents, payment.id, now),
+            "ledger_"))
+    await uow.execute_alone(settlement.statement(approved), params)
+    return response
+
+
+def _payment_event(payment: PaymentRead, principal: Principal, response: StoredResponse,
+                   now: datetime, action: str = "payment",
+                   session_id: str | None = None) -> SelfServiceActionCompleted:
+    return SelfServiceActionCompleted(
+        customer_id=payment.customer_id, session_id=session_id or principal.subject, action=action,
+        outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now)
 
 
 async def _reserve(uow: UnitOfWork, customer_id: str, body: PaymentCreate, currency: str,
@@ -193,9 +230,8 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
     rows.append((tables.audit_log, audit.entry(
         principal, action="pay", resource="payment", resource_id=payment.id,
         customer_id=payment.customer_id, at=now)))
-    rows.append((tables.outbox, uow.outbox_row(SelfServiceActionCompleted(
-        customer_id=payment.customer_id, session_id=session_id or principal.subject, action=action,
-        outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now))))
+    rows.append((tables.outbox, uow.outbox_row(
+        _payment_event(payment, principal, response, now, action, session_id))))
     # Ledger entry, audit row and event: one round trip on PostgreSQL.
     await writes.insert_rows(uow, rows)
     return response
