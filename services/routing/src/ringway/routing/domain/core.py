@@ -136,13 +136,15 @@ class EngineCore:
         """Routing state: offline, else reserved > busy > wrap-up, else the chosen presence."""
         if agent.presence is P_OFFLINE:
             return A_OFFLINE
-        statuses = {self.contacts[c].status for c in agent.contacts if c in self.contacts}
-        if OFFERED in statuses:
-            return A_RESERVED
-        if statuses & HANDLING:
-            return A_BUSY
-        if WRAP_UP in statuses:
-            return A_WRAP_UP
+        if agent.contacts:
+            contacts = self.contacts
+            statuses = {contacts[c].status for c in agent.contacts if c in contacts}
+            if OFFERED in statuses:
+                return A_RESERVED
+            if statuses & HANDLING:
+                return A_BUSY
+            if WRAP_UP in statuses:
+                return A_WRAP_UP
         return A_AVAILABLE if agent.presence is P_READY and agent.on_shift else A_NOT_READY
 
     def update_state(self, agent: AgentRecord) -> None:
