@@ -191,7 +191,9 @@ async def ingest(bootstrap: str, url: str, namespace: str, n: int,
         timed = n - before
         return {"metrics_ingest_events_per_s": timed / seconds,
                 "metrics_cpu_us_per_event": cpu / timed * 1e6,
-                "metrics_batches": router.batches, "metrics_duplicates": router.duplicates}
+                "metrics_batches": router.batches,
+                "metrics_batches_folded_during_claim": router.overlapped,
+                "metrics_duplicates": router.duplicates}
 
 
 async def offered_total(app: object, authenticator: Authenticator) -> int:

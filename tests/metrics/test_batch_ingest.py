@@ -151,3 +151,22 @@ async def test_batches_of_the_full_kpi_set_match_one_by_one_on_postgres(
     assert router.duplicates == half
     assert await snapshot(batched) == await snapshot(reference)
     assert await everything(batched) == await everything(reference)
+
+
+@pytest.mark.parametrize("on_postgres", [False, pytest.param(True, marks=pytest.mark.postgres)])
+async def test_a_fast_decoded_batch_is_folded_during_its_claim_with_the_same_numbers(
+        metrics_factory: MetricsFactory, request: pytest.FixtureRequest,
+        on_postgres: bool) -> None:
+    events = day_of_events()[:-1]  # without the customer's contact: all fast-decoded
+    reference = await metrics_factory()
+    batched = await metrics_factory(**({"database_url": request.getfixturevalue("pg_url")}
+                                       if on_postgres else {}))
+    await reference.deliver(*events)
+    router = batch_router(batched)
+    await router.handle_batch(deliveries(events[:8]))
+    assert router.overlapped == 1
+    await router.handle_batch(deliveries(events[5:], first_offset=8))  # 3 redelivered
+    assert router.overlapped == 1  # a repeat: its fold was thrown away and done again
+    await router.handle_batch(deliveries(events[5:], first_offset=20))  # all repeats
+    assert (router.handled, router.duplicates) == (len(events), 3 + len(events[5:]))
+    assert await everything(batched) == await everything(reference)

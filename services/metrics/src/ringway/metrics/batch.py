@@ -16,6 +16,7 @@ dead-letters that record alone.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -74,6 +75,7 @@ class BatchEventRouter(EventRouter):
         self.rules = rules
         self.unknown = 0
         self.batches = 0
+        self.overlapped = 0  # batches whose fold ran during their inbox claim
 
     async def __call__(self, delivery: Delivery) -> None:
         """One event (in-process bus, or a batch that fell back to one by one)."""
@@ -93,25 +95,56 @@ class BatchEventRouter(EventRouter):
         if not events:
             return
         async with self.uow() as uow:
-            fresh = await claim_all(uow, self.group, [e.id for e in events])
-            todo = []
-            for event in events:
-                if event.id in fresh:  # claimed now, and only its first copy in the batch
-                    fresh.discard(event.id)
-                    todo.append(event)
-            with store.write_behind() as memory:
-                fold = Fold(self.rules, memory)
-                await _prefetch(uow, todo)
-                for event in todo:
-                    if event.fields is not None:
-                        await _fold(fold, uow, event.type, event.fields)
-                    else:
-                        await self._apply(uow, fold, event)
-                fold.drain()
-                await memory.flush(uow)
+            if all(e.fields is not None for e in events):
+                fresh, folded = await self._fold_while_claiming(uow, events)
+            else:
+                fresh, folded = await claim_all(uow, self.group, [e.id for e in events]), False
+            todo = _first_fresh(events, fresh)
+            if not folded:
+                await self._fold_all(uow, todo)
         self.handled += len(todo)
         self.duplicates += len(events) - len(todo)
         self.batches += 1
+
+    async def _fold_while_claiming(self, uow: UnitOfWork,
+                                   events: Sequence[_Read]) -> tuple[set[str], bool]:
+        """Claim the events and fold them all meanwhile; False (nothing kept) if any repeats.
+
+        The claim's server time (~40% of a batch's database wait) then overlaps the fold's
+        CPU. Only for fast-decoded batches: their fold reads nothing but the prefetched rows,
+        so it never needs the connection the claim is using. A repeat (rare: redeliveries)
+        throws the folded memory away unsent and the caller folds the fresh ones again.
+        """
+        with store.write_behind() as memory:
+            await _prefetch(uow, events)
+            claim = asyncio.create_task(claim_all(uow, self.group, [e.id for e in events]))
+            await asyncio.sleep(0)  # the claim's statement goes out before the CPU work
+            try:
+                fold = Fold(self.rules, memory)
+                for event in events:
+                    assert event.fields is not None
+                    await _fold(fold, uow, event.type, event.fields)
+                fold.drain()
+            finally:
+                fresh = await claim  # (also on failure: the connection must be free again)
+            if len(fresh) != len(events):
+                return fresh, False
+            await memory.flush(uow)
+        self.overlapped += 1
+        return fresh, True
+
+    async def _fold_all(self, uow: UnitOfWork, todo: Sequence[_Read]) -> None:
+        """Fold claimed events one after the other, the full path where it is needed."""
+        with store.write_behind() as memory:
+            fold = Fold(self.rules, memory)
+            await _prefetch(uow, todo)
+            for event in todo:
+                if event.fields is not None:
+                    await _fold(fold, uow, event.type, event.fields)
+                else:
+                    await self._apply(uow, fold, event)
+            fold.drain()
+            await memory.flush(uow)
 
     def _read_all(self, deliveries: Sequence[Delivery]) -> list[_Read]:
         """Each record decoded once: the fast path where it can, else the pydantic models."""
@@ -170,6 +203,16 @@ def _known_type(event_type: str) -> bool:
     except UnknownEventType:
         return False
     return True
+
+
+def _first_fresh(events: Sequence[_Read], fresh: set[str]) -> list[_Read]:
+    """The events claimed now, each only in its first copy of the batch."""
+    todo = []
+    for event in events:
+        if event.id in fresh:
+            fresh.discard(event.id)
+            todo.append(event)
+    return todo
 
 
 async def claim_all(uow: UnitOfWork, group: str, event_ids: Sequence[str]) -> set[str]:
