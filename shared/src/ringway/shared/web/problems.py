@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,20 @@ class Conflict(ProblemError):
 
     def __init__(self, detail: str, *, code: str = "conflict", **extensions: Any) -> None:
         super().__init__(409, "Conflict", detail, code=code, **extensions)
+
+
+STORAGE_RETRY_AFTER_S = 2
+
+
+def storage_unavailable(exc: BaseException) -> bool:
+    """True when the error means the database could not be reached, not that a query was wrong."""
+    if isinstance(exc, ConnectionError | TimeoutError | InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        # SQLite reports a missing table as OperationalError too: only outages and busy files count.
+        message = str(exc.orig).lower()
+        return any(m in message for m in ("connect", "shutting down", "database is locked"))
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated
 
 
 def _slug(title: str) -> str:
@@ -95,5 +110,13 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if storage_unavailable(exc):
+            # A database outage is transient for the caller: retry later, nothing was applied.
+            log.warning("storage unavailable", extra={"path": request.url.path,
+                                                      "error": type(exc).__name__})
+            return problem_response(request, 503, "Service Unavailable",
+                                    code="storage-unavailable",
+                                    detail="the database is unreachable; retry later",
+                                    headers={"Retry-After": str(STORAGE_RETRY_AFTER_S)})
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem_response(request, 500, "Internal Server Error", code="internal-error")
