@@ -125,11 +125,12 @@ class BatchEventRouter(EventRouter):
                     assert event.fields is not None
                     await _fold(fold, uow, event.type, event.fields)
                 fold.drain()
+                upserts = memory.prepare(uow)  # built while the claim still runs too
             finally:
                 fresh = await claim  # (also on failure: the connection must be free again)
             if len(fresh) != len(events):
                 return fresh, False
-            await memory.flush(uow)
+            await store.execute(uow, upserts)
         self.overlapped += 1
         return fresh, True
 

@@ -22,6 +22,7 @@ from ringway.shared.db.types import UtcDateTime
 from ringway.shared.db.uow import UnitOfWork
 
 Key = tuple[Any, ...]
+Statement = tuple[Any, Any]  # a statement and its parameters (None: bound in it)
 CHUNK_ROWS = 2000
 
 
@@ -74,12 +75,15 @@ class WriteBehind:
 
     async def flush(self, uow: UnitOfWork) -> None:
         """Send every collected write as multi-row upserts and start empty."""
-        for pending in self.sums.values():
-            await _upsert_sums(uow, pending)
-        for pending in self.puts.values():
-            await _upsert_rows(uow, pending)
+        await execute(uow, self.prepare(uow))
+
+    def prepare(self, uow: UnitOfWork) -> list[Statement]:
+        """The upserts of every collected write, built but not sent; starts empty."""
+        statements = [s for p in self.sums.values() for s in _upsert_sums(uow, p)]
+        statements += [s for p in self.puts.values() for s in _upsert_rows(uow, p)]
         self.sums.clear()
         self.puts.clear()
+        return statements
 
 
 _BUFFER: ContextVar[WriteBehind | None] = ContextVar("metrics_write_behind", default=None)
@@ -113,8 +117,8 @@ async def increment(uow: UnitOfWork, table: Table, key: dict[str, Any],
     if buffer is not None:
         buffer.add(table, key, amounts, frozenset(maxima))
         return
-    await _upsert_sums(uow, _Pending(table, tuple(key), frozenset(maxima),
-                                     rows={(): {**key, **amounts}}))
+    await execute(uow, _upsert_sums(uow, _Pending(table, tuple(key), frozenset(maxima),
+                                                  rows={(): {**key, **amounts}})))
 
 
 async def put(uow: UnitOfWork, table: Table, key: dict[str, Any], values: dict[str, Any],
@@ -124,8 +128,8 @@ async def put(uow: UnitOfWork, table: Table, key: dict[str, Any], values: dict[s
     if buffer is not None:
         buffer.put(table, key, values, newer_by)
         return
-    await _upsert_rows(uow, _Pending(table, tuple(key), newer_by=newer_by,
-                                     rows={(): {**key, **values}}))
+    await execute(uow, _upsert_rows(uow, _Pending(table, tuple(key), newer_by=newer_by,
+                                                  rows={(): {**key, **values}})))
 
 
 async def row(uow: UnitOfWork, table: Table, **key: Any) -> dict[str, Any] | None:
@@ -171,17 +175,25 @@ def _key(key: dict[str, Any]) -> Key:
     return tuple(key.values())
 
 
-async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
+async def execute(uow: UnitOfWork, statements: Iterable[Statement]) -> None:
+    """Send statements built by `WriteBehind.prepare`, in their order."""
+    for statement, params in statements:
+        if params is None:
+            await uow.session.execute(statement)
+        else:
+            await uow.session.execute(statement, params)
+
+
+def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> list[Statement]:
     # One INSERT ... ON CONFLICT DO UPDATE: atomic under concurrent consumers, no read first.
     rows = _in_key_order(pending)
     if not rows:
-        return
+        return []
     table, names = pending.table, [n for n in rows[0] if n not in pending.key_names]
     if uow.db.is_postgres and len(rows) > 1:
         sets = [f"{n} = GREATEST({table.name}.{n}, EXCLUDED.{n})" if n in pending.maxima
                 else f"{n} = {table.name}.{n} + EXCLUDED.{n}" for n in names]
-        await _unnest_upsert(uow, pending, rows, ", ".join(sets))
-        return
+        return [_unnest_upsert(pending, rows, ", ".join(sets))]
     statement = uow.db.insert(table)
     excluded = statement.excluded
     updates: dict[str, Any] = {n: table.c[n] + excluded[n] for n in names
@@ -190,21 +202,20 @@ async def _upsert_sums(uow: UnitOfWork, pending: _Pending) -> None:
                     for n in names if n in pending.maxima})
     upsert = statement.on_conflict_do_update(index_elements=list(pending.key_names),
                                              set_=updates)
-    await _send(uow, upsert, rows)
+    return _send(upsert, rows)
 
 
-async def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> None:
+def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> list[Statement]:
     rows = _in_key_order(pending)
     if not rows:
-        return
+        return []
     table = pending.table
     names = [n for n in rows[0] if n not in pending.key_names]
     if uow.db.is_postgres and len(rows) > 1:
         sets = ", ".join(f"{n} = EXCLUDED.{n}" for n in names)
         if pending.newer_by is not None:
             sets += f" WHERE EXCLUDED.{pending.newer_by} >= {table.name}.{pending.newer_by}"
-        await _unnest_upsert(uow, pending, rows, sets)
-        return
+        return [_unnest_upsert(pending, rows, sets)]
     statement = uow.db.insert(table)
     excluded = statement.excluded
     updates = {n: excluded[n] for n in names}
@@ -212,11 +223,10 @@ async def _upsert_rows(uow: UnitOfWork, pending: _Pending) -> None:
         excluded[pending.newer_by] >= table.c[pending.newer_by]
     upsert = statement.on_conflict_do_update(index_elements=list(pending.key_names),
                                              set_=updates, where=where)
-    await _send(uow, upsert, rows)
+    return _send(upsert, rows)
 
 
-async def _unnest_upsert(uow: UnitOfWork, pending: _Pending, rows: list[dict[str, Any]],
-                         sets: str) -> None:
+def _unnest_upsert(pending: _Pending, rows: list[dict[str, Any]], sets: str) -> Statement:
     """PostgreSQL: all rows as one array per column, one statement whatever their number.
 
     A multi-row VALUES costs SQLAlchemy a compile per batch and executemany a round of
@@ -240,12 +250,11 @@ async def _unnest_upsert(uow: UnitOfWork, pending: _Pending, rows: list[dict[str
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
            f"SELECT * FROM unnest({', '.join(casts)}) "
            f"ON CONFLICT ({', '.join(pending.key_names)}) DO UPDATE SET {sets}")
-    await uow.session.execute(text(sql), params)
+    return text(sql), params
 
 
-async def _send(uow: UnitOfWork, statement: Any, rows: list[dict[str, Any]]) -> None:
+def _send(statement: Any, rows: list[dict[str, Any]]) -> list[Statement]:
     if len(rows) == 1:
-        await uow.session.execute(statement.values(**rows[0]))
-        return
-    for start in range(0, len(rows), CHUNK_ROWS):
-        await uow.session.execute(statement, rows[start:start + CHUNK_ROWS])
+        return [(statement.values(**rows[0]), None)]
+    return [(statement, rows[start:start + CHUNK_ROWS])
+            for start in range(0, len(rows), CHUNK_ROWS)]
