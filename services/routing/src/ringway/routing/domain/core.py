@@ -136,15 +136,24 @@ class EngineCore:
         """Routing state: offline, else reserved > busy > wrap-up, else the chosen presence."""
         if agent.presence is P_OFFLINE:
             return A_OFFLINE
-        if agent.contacts:
-            contacts = self.contacts
-            statuses = {contacts[c].status for c in agent.contacts if c in contacts}
-            if OFFERED in statuses:
+        # One pass without building a set of statuses: this runs after every offer and end.
+        handling = wrapping = False
+        contacts = self.contacts
+        for contact_id in agent.contacts:
+            contact = contacts.get(contact_id)
+            if contact is None:
+                continue
+            status = contact.status
+            if status is OFFERED:
                 return A_RESERVED
-            if statuses & HANDLING:
-                return A_BUSY
-            if WRAP_UP in statuses:
-                return A_WRAP_UP
+            if status in HANDLING:
+                handling = True
+            elif status is WRAP_UP:
+                wrapping = True
+        if handling:
+            return A_BUSY
+        if wrapping:
+            return A_WRAP_UP
         return A_AVAILABLE if agent.presence is P_READY and agent.on_shift else A_NOT_READY
 
     def update_state(self, agent: AgentRecord) -> None:
