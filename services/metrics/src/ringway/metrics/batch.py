@@ -7,7 +7,9 @@ folds the contact and agent events the fast decoder reads (fastdecode.py) into p
 (fold.py), runs the handlers for the others with their writes collected in the same memory
 (`store.write_behind`), and sends the sums as one upsert per table, all in one transaction: the
 offsets are committed after it, so a crash replays the batch and the inbox makes the replay
-change nothing.
+change nothing. A batch the fast decoder reads whole is folded, and its upserts built, while
+PostgreSQL runs its claim (the server's time and the fold's CPU overlap); if the claim finds a
+repeat, that work is thrown away unsent and the fresh events are folded again.
 
 Events of unknown type or version are counted and logged, never fatal: an unknown type is
 skipped, an undecodable one makes the batch fall back to one-by-one handling, where the bus
