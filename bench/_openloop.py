@@ -35,6 +35,7 @@ async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seco
     idle: list[Streams] = []
     latencies: list[float] = []
     counts = {"errors": 0, "in_flight": 0}
+    outcomes: dict[str, int] = {}  # status code or exception name -> how many, to say what failed
 
     async def one(n: int) -> None:
         counts["in_flight"] += 1
@@ -46,9 +47,11 @@ async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seco
             status = await asyncio.wait_for(_status(streams[0]), timeout_s)
             idle.append(streams)
             counts["errors"] += status >= 400
+            outcomes[str(status)] = outcomes.get(str(status), 0) + 1
         except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError,
-                asyncio.LimitOverrunError):
+                asyncio.LimitOverrunError) as exc:
             counts["errors"] += 1
+            outcomes[type(exc).__name__] = outcomes.get(type(exc).__name__, 0) + 1
             if streams is not None:
                 streams[1].close()
         finally:
@@ -71,4 +74,4 @@ async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seco
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
     return {"rps": len(latencies) / elapsed, "p50_ms": statistics.median(ordered) * 1000,
             "p99_ms": p99 * 1000, "errors": counts["errors"] + missed,
-            "requests": len(latencies), "missed": missed}
+            "requests": len(latencies), "missed": missed, "outcomes": outcomes}

@@ -344,6 +344,7 @@ async def measure(base: str, seconds: float, customers: int, generator: str,
             results[f"{name}@200"] = await _openloop.fixed_rate(
                 "127.0.0.1", port, raw[name], seconds, rate=FIXED_RATE,
                 max_in_flight=MAX_IN_FLIGHT)
+            progress(f"  responses: {results[f'{name}@200']['outcomes']}")
     return results
 
 
