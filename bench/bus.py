@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
-import os
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from _infra import infrastructure, progress
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert
 from sqlalchemy.dialects import postgresql
@@ -45,9 +42,6 @@ effects = Table("effects", meta, Column("agent_id", String(40), primary_key=True
                 Column("n", Integer, nullable=False))
 
 
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
 
 def envelopes(n: int) -> list[Envelope]:
     now = datetime.now(UTC)
@@ -55,19 +49,6 @@ def envelopes(n: int) -> list[Envelope]:
                                        skills={"billing": 5}, created_at=now), source="bench")
             for i in range(n)]
 
-
-@contextlib.contextmanager
-def infrastructure() -> Iterator[tuple[str, str]]:
-    bootstrap, url = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("DATABASE_URL")
-    if bootstrap and url:
-        yield bootstrap, url
-        return
-    from ringway.shared.testing.kafka import LocalKafka
-    from ringway.shared.testing.postgres import LocalPostgres
-
-    progress("starting local Kafka and PostgreSQL ...")
-    with LocalKafka() as kafka, LocalPostgres() as pg:
-        yield kafka.bootstrap_servers, pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
 
 
 async def wait_count(counter: list[int], n: int, timeout: float = 300) -> float:

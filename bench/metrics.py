@@ -25,19 +25,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
-import sys
 import time
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
 import httpx
+from _infra import infrastructure, progress
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from ringway.metrics.app import create_app
@@ -63,9 +61,6 @@ QUEUES, AGENTS = 20, 400
 REASONS = ("billing", "order-status", "product-info", "complaint", "pricing")
 STATES = (AgentState.AVAILABLE, AgentState.BUSY, AgentState.WRAP_UP, AgentState.NOT_READY)
 
-
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def contact_events(n: int, seed: int = 7) -> tuple[list[Record], int]:
@@ -110,19 +105,6 @@ def contact_events(n: int, seed: int = 7) -> tuple[list[Record], int]:
                                   AgentState.NOT_READY else None))
     return records[:n], contacts
 
-
-@contextlib.contextmanager
-def infrastructure() -> Iterator[tuple[str, str]]:
-    bootstrap, url = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("DATABASE_URL")
-    if bootstrap and url:
-        yield bootstrap, url
-        return
-    from ringway.shared.testing.kafka import LocalKafka
-    from ringway.shared.testing.postgres import LocalPostgres
-
-    progress("starting local Kafka and PostgreSQL ...")
-    with LocalKafka() as kafka, LocalPostgres() as pg:
-        yield kafka.bootstrap_servers, pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
 
 
 async def produce(bootstrap: str, namespace: str, records: list[Record]) -> float:

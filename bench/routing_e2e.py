@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+from _infra import infrastructure, progress
 
 from ringway.shared import contracts  # noqa: F401 - registers the event types
 from ringway.shared.bus.base import Delivery
@@ -36,22 +37,6 @@ from ringway.shared.bus.kafka import KafkaBus
 ADMIN_KEY = "bench-admin-key-" + "x" * 24
 
 
-def progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
-
-
-@contextlib.contextmanager
-def infrastructure() -> Iterator[tuple[str, str]]:
-    bootstrap, url = os.environ.get("KAFKA_BOOTSTRAP_SERVERS"), os.environ.get("DATABASE_URL")
-    if bootstrap and url:
-        yield bootstrap, url
-        return
-    from ringway.shared.testing.kafka import LocalKafka
-    from ringway.shared.testing.postgres import LocalPostgres
-
-    progress("starting local Kafka and PostgreSQL ...")
-    with LocalKafka() as kafka, LocalPostgres() as pg:
-        yield kafka.bootstrap_servers, pg.create_database(f"bench_{uuid.uuid4().hex[:8]}")
 
 
 def cpu_seconds(pid: int) -> float:
