@@ -15,9 +15,9 @@ from ringway.selfservice import payments_service
 from ringway.selfservice.domain.payments import ChargeResult
 from ringway.selfservice.payments_schemas import PaymentCreate
 from ringway.selfservice.payments_service import PaymentContext
-from ringway.selfservice.periodic import Periodic
 from ringway.selfservice.provider import ProviderTimeout, SimulatedProvider
 from ringway.selfservice.reconciler import PaymentReconciler
+from ringway.shared.periodic import Periodic
 from ringway.shared.web.auth import Principal, Role
 
 Start = Callable[..., AbstractAsyncContextManager[SelfService]]

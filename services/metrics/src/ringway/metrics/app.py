@@ -73,5 +73,5 @@ def create_app(settings: MetricsSettings, bus: EventBus, authenticator: Authenti
                      stale_waiting=timedelta(hours=settings.stale_waiting_h),
                      contacts_seen=timedelta(days=settings.contact_memory_days),
                      customer_contacts=timedelta(hours=2 * settings.fcr_window_h))
-    install_pruning(app, runtime.uow, keep, settings.prune_interval_s)
+    install_pruning(runtime, keep, settings.prune_interval_s)
     return app

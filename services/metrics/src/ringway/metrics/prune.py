@@ -9,20 +9,17 @@ keeps the state its own events still need.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fastapi import FastAPI
 from sqlalchemy import Column, and_, delete, func, or_, select
 
 from ringway.metrics import domain, tables
 from ringway.shared.db.uow import UnitOfWorkFactory
+from ringway.shared.periodic import Periodic
+from ringway.shared.runtime import ServiceRuntime
 
 log = logging.getLogger(__name__)
 
@@ -72,29 +69,12 @@ async def _delete(uow: Any, table: Any, condition: Any) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
-def install_pruning(app: FastAPI, uow_factory: UnitOfWorkFactory, keep: Retention,
-                    every_s: float) -> None:
-    """Prune every `every_s` seconds while the app runs."""
-    inner = app.router.lifespan_context
+def install_pruning(runtime: ServiceRuntime, keep: Retention, every_s: float) -> None:
+    """Prune every `every_s` seconds on the active instance."""
 
-    async def loop() -> None:
-        while True:
-            await asyncio.sleep(every_s)
-            try:
-                deleted = await prune(uow_factory, keep)
-                log.info("pruned per-contact state", extra={"deleted": deleted})
-            except Exception:  # the next round tries again; ingestion is unaffected
-                log.exception("pruning failed")
+    async def job() -> None:
+        deleted = await prune(runtime.uow, keep)
+        log.info("pruned per-contact state", extra={"deleted": deleted})
 
-    @asynccontextmanager
-    async def lifespan(application: FastAPI) -> AsyncIterator[Any]:
-        async with inner(application) as state:
-            task = asyncio.create_task(loop())
-            try:
-                yield state
-            finally:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-
-    app.router.lifespan_context = lifespan
+    job_loop = Periodic("metrics-prune", every_s, job)
+    runtime.on_leadership(job_loop.start, job_loop.stop)

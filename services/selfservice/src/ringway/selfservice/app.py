@@ -19,13 +19,13 @@ from ringway.selfservice.kb_api import router as kb_router
 from ringway.selfservice.orders_api import router as orders_router
 from ringway.selfservice.passwords import Passwords
 from ringway.selfservice.payments_api import router as payments_router
-from ringway.selfservice.periodic import Periodic
 from ringway.selfservice.provider import PaymentProvider, SimulatedProvider
 from ringway.selfservice.reconciler import PaymentReconciler
 from ringway.selfservice.settings import SelfServiceSettings
 from ringway.selfservice.visits_api import router as visits_router
 from ringway.selfservice.webhooks_api import router as webhooks_router
 from ringway.shared.bus.base import EventBus
+from ringway.shared.periodic import Periodic
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
 from ringway.shared.web.problems import problem_response
