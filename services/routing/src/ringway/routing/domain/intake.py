@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from ringway.routing.domain import effects as fx
-from ringway.routing.domain.core import reservation_id
 from ringway.routing.domain.errors import InvalidRequest
 from ringway.routing.domain.lifecycle import ContactCommands
 from ringway.routing.domain.model import (
     CLOSED,
-    OFFERED,
     Action,
     ContactSpec,
     Outcome,
@@ -99,15 +97,9 @@ class ContactIntake(ContactCommands):
             contact.queue_id = backup.id
             self._admit(contact, spec, backup)
             return
-        agent = None
-        if contact.status is OFFERED:
-            assert contact.agent_id is not None
-            self.effects.append(fx.OfferEnded(contact.id, contact.agent_id,
-                                              reservation_id(contact), "withdrawn", now))
-            agent = self.release(contact)
+        agent = self.withdraw_offer(contact, now)
         self.leave_queue(contact)
-        self.requeue(contact, backup)
-        contact.transfers -= 1  # a reroute by the queue is not an agent's transfer
+        self.requeue(contact, backup, transferred=False)
         self.enqueue(contact)
         if agent is not None:
             self.update_state(agent)

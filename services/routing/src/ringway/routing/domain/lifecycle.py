@@ -215,12 +215,7 @@ class ContactCommands(EngineCore):
     def end_waiting(self, contact: ContactRecord, status: ContactStatus, why: str) -> None:
         """A waiting contact ends without an agent; an open offer is withdrawn."""
         now = self.clock()
-        agent = None
-        if contact.status is OFFERED:
-            assert contact.agent_id is not None
-            self.effects.append(fx.OfferEnded(contact.id, contact.agent_id,
-                                              reservation_id(contact), "withdrawn", now))
-            agent = self.release(contact)
+        agent = self.withdraw_offer(contact, now)
         self.leave_queue(contact)
         self.finish(contact, status)
         if status is ABANDONED:
@@ -265,12 +260,24 @@ class ContactCommands(EngineCore):
         self.update_state(agent)
         self.match_agent(agent)
 
-    def requeue(self, contact: ContactRecord, queue: QueueSpec) -> None:
-        """Start waiting again in a queue, keeping the original arrival time."""
+    def withdraw_offer(self, contact: ContactRecord, now: float) -> AgentRecord | None:
+        """End an open offer on a contact leaving its queue; the agent it freed, if any."""
+        if contact.status is not OFFERED:
+            return None
+        assert contact.agent_id is not None
+        self.effects.append(fx.OfferEnded(contact.id, contact.agent_id,
+                                          reservation_id(contact), "withdrawn", now))
+        return self.release(contact)
+
+    def requeue(self, contact: ContactRecord, queue: QueueSpec, *,
+                transferred: bool = True) -> None:
+        """Start waiting again in a queue, keeping the original arrival time; a transfer by
+        an agent counts in `transfers`, a reroute by the queue does not."""
         now = self.clock()
         contact.queue_id, contact.enqueued_at = queue.id, now
         contact.epoch += 1
-        contact.step, contact.transfers = 0, contact.transfers + 1
+        contact.step = 0
+        contact.transfers += int(transferred)
         contact.declined = frozenset()
         contact.accepted_at = contact.wrap_started_at = None
         contact.hold_s, contact.responded = 0.0, False
