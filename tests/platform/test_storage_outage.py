@@ -72,3 +72,15 @@ async def test_a_wrong_query_on_a_working_database_stays_a_500(tmp_path: Path) -
     await engine.dispose()
     assert response.status_code == 500
     assert response.json()["type"].endswith("/internal-error")
+
+
+async def test_a_pool_with_every_connection_busy_sheds_load_with_503(tmp_path: Path) -> None:
+    engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'x.db'}", pool_size=1,
+                                 max_overflow=0, pool_timeout=0.2)
+    async with engine.connect() as held, app_over(engine) as client:
+        await held.execute(text("SELECT 1"))
+        response = await client.get("/count")
+    await engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "1"
+    assert response.json()["type"].endswith("/overloaded")

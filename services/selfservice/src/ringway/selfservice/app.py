@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from fastapi import FastAPI
 
 from ringway.selfservice import contact_access, tables
 from ringway.selfservice.access_api import router as access_router
@@ -28,7 +27,6 @@ from ringway.shared.bus.base import EventBus
 from ringway.shared.periodic import Periodic
 from ringway.shared.runtime import ServiceRuntime, create_runtime_app
 from ringway.shared.web.auth import Authenticator
-from ringway.shared.web.problems import problem_response
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -58,7 +56,6 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
              "description": "Articles customers read to help themselves."},
         ],
     )
-    app.add_exception_handler(PoolTimeout, _overloaded)
     app.state.clock = clock or _utc_now
     # The simulated provider until a real one is configured: it never moves money.
     provider = provider or SimulatedProvider()
@@ -80,13 +77,6 @@ def _run_in_background(runtime: ServiceRuntime, clock: Clock, reconciler: Paymen
     for job in (Periodic("payment-reconciler", reconcile_every_s, reconciler.run_once),
                 Periodic("contact-access-prune", 3600.0, prune)):
         runtime.on_leadership(job.start, job.stop)
-
-
-async def _overloaded(request: Request, _: Exception) -> Response:
-    # Every database connection busy for the pool's whole timeout: shed load, never a 500.
-    return problem_response(request, 503, "Service Unavailable", code="overloaded",
-                            detail="too many requests in flight; retry shortly",
-                            headers={"Retry-After": "1"})
 
 
 def _utc_now() -> datetime:

@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,11 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        if isinstance(exc, PoolTimeout):
+            # Every database connection busy for the pool's whole timeout: shed load.
+            return problem_response(request, 503, "Service Unavailable", code="overloaded",
+                                    detail="too many requests in flight; retry shortly",
+                                    headers={"Retry-After": "1"})
         if storage_unavailable(exc):
             # A database outage is transient for the caller: retry later, nothing was applied.
             log.warning("storage unavailable", extra={"path": request.url.path,
