@@ -42,7 +42,7 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
             "arrived_at": event.answered_at, "direction": Direction.OUTBOUND.value,
             "campaign_id": event.campaign_id, "attempt_id": event.attempt_id,
             "deadline": to_dt(deadline)}):
-            router.intake.set()
+            uow.after_commit(router.intake.set)
 
     async def on_preview_requested(uow: UnitOfWork, event: PreviewRequested,
                                    _: Envelope) -> None:
@@ -55,7 +55,7 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
             "campaign_id": event.campaign_id, "attempt_id": event.attempt_id,
             "attributes": {"preview": "true",
                            "campaign_contact_id": event.campaign_contact_id}}):
-            router.intake.set()
+            uow.after_commit(router.intake.set)
 
     async def on_support_request(uow: UnitOfWork, event: SupportRequestOpened,
                                  _: Envelope) -> None:
@@ -70,7 +70,7 @@ def handlers(router: Router, settings: RoutingSettings) -> dict[str, EventHandle
             "arrived_at": event.opened_at, "direction": Direction.INBOUND.value,
             "attributes": {"request_id": event.request_id}, "category": routed.category,
             "rule_id": routed.rule_id, "repeat": routed.repeat}):
-            router.intake.set()
+            uow.after_commit(router.intake.set)
 
     return {
         CustomerRegistered.event_type: on_customer_registered,

@@ -30,6 +30,7 @@ class UnitOfWork:
         self._session: AsyncSession | None = None
         self._rows: list[dict[str, object]] = []
         self._wrote_outbox = False
+        self._after_commit: list[Callable[[], None]] = []
 
     @property
     def session(self) -> AsyncSession:
@@ -43,7 +44,13 @@ class UnitOfWork:
         await self._session.begin()
         self._rows = []
         self._wrote_outbox = False
+        self._after_commit = []
         return self
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this transaction has committed (never after a rollback), e.g. to
+        wake a reader that must see the rows just written."""
+        self._after_commit.append(callback)
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                         tb: TracebackType | None) -> None:
@@ -60,8 +67,12 @@ class UnitOfWork:
             self._rows = []
             await session.close()
             self._session = None
+            callbacks, self._after_commit = self._after_commit, []
         if exc_type is None and published and self.on_commit is not None:
             self.on_commit()
+        if exc_type is None:
+            for callback in callbacks:
+                callback()
 
     @contextlib.asynccontextmanager
     async def savepoint(self) -> AsyncIterator[None]:
