@@ -138,7 +138,8 @@ async def test_a_request_nobody_takes_in_time_or_routing_drops_frees_the_contact
     previews = {r["attempt_id"]: r["status"] for r in await rows(dialer, tables.previews)}
     assert previews[first.data["attempt_id"]] == previews[second.data["attempt_id"]] == (
         "released")
-    assert len(dialer.events("preview.requested")) >= 3  # asked again for the freed contacts
+    # Asked again for the freed contacts (the relay publishes after the tick's commit).
+    assert len(await dialer.wait_events("preview.requested", 3)) >= 3
     # A reservation routing makes after the release shows nothing: the contact moved on.
     await routing_says(dialer, accepted(second, "dana"))
     assert (await dialer.client.get(f"/campaigns/{campaign_id}/preview",
