@@ -160,3 +160,22 @@ async def test_queue_checks_and_deletion_on_postgres(routing_factory: RoutingFac
     again = await routing_factory(database_url=pg_url)  # a restart sees b gone
     await again.call("GET", "/queues/b", expect=404)
     await again.call("GET", "/queues/a", expect=200)
+
+
+async def test_an_overflow_step_adding_a_missing_queue_is_422_naming_the_field(
+        routing: Routing) -> None:
+    await routing.call("PUT", "/queues/backup", expect=201, json={})
+    steps = [{"after_s": 30, "add_queues": ["backup"]},
+             {"after_s": 60, "add_queues": ["backup", "nowhere"]}]
+    refused = await routing.call("PUT", "/queues/main", json={"overflow": steps})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    [error] = refused.json()["errors"]
+    assert (error["loc"], error["type"]) == (["body", "overflow", 1, "add_queues", 1],
+                                             "unknown_queue")
+    assert "nowhere" in error["msg"]
+    await routing.call("GET", "/queues/main", expect=404)
+    assert "main" not in routing.router.engine.queues
+    # The queue itself and existing queues are fine.
+    await routing.call("PUT", "/queues/main", expect=201,
+                       json={"overflow": [{"after_s": 30, "add_queues": ["backup", "main"]}]})

@@ -21,7 +21,7 @@ class OutcomeRefused(InvalidRequest):
     """A queue's overflow outcomes cannot work: 422 for a bad field, 409 for a conflict."""
 
     def __init__(self, detail: str, *, status: int, reason: str,
-                 field: Sequence[str] = (), queues: Sequence[str] = ()) -> None:
+                 field: Sequence[str | int] = (), queues: Sequence[str] = ()) -> None:
         super().__init__(detail)
         self.detail, self.status, self.reason = detail, status, reason
         self.field, self.queues = tuple(field), tuple(queues)
@@ -29,6 +29,7 @@ class OutcomeRefused(InvalidRequest):
 
 def check_outcomes(queues: Mapping[str, QueueSpec], spec: QueueSpec) -> None:
     """Refuse `spec` (new, or replacing the queue of that id) if an overflow could not work."""
+    _check_added_queues(queues, spec)
     for cause, outcome in spec.outcomes:
         if outcome.action is Action.OVERFLOW:
             _check_backup(queues, spec, cause, outcome.queue_id or "")
@@ -66,6 +67,17 @@ def _check_backup(queues: Mapping[str, QueueSpec], spec: QueueSpec, cause: str,
     if missing:
         raise OutcomeRefused(f"backup queue {target!r} takes no {', '.join(missing)} contacts",
                              status=422, reason="channel_mismatch", field=field)
+
+
+def _check_added_queues(queues: Mapping[str, QueueSpec], spec: QueueSpec) -> None:
+    """Every backup queue an overflow step adds agents from must exist (or be this one)."""
+    for step, overflow in enumerate(spec.overflow):
+        for position, queue_id in enumerate(overflow.add_queues):
+            if queue_id != spec.id and queue_id not in queues:
+                raise OutcomeRefused(
+                    f"backup queue {queue_id!r} of overflow step {step} does not exist; create "
+                    "it first", status=422, reason="unknown_queue",
+                    field=("body", "overflow", step, "add_queues", position))
 
 
 def _overflows_to(queue: QueueSpec, target: str) -> bool:
