@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fastapi import FastAPI
 
-from ringway.selfservice import contact_access, tables
+from ringway.selfservice import contact_access, hotpaths, tables
 from ringway.selfservice.access_api import router as access_router
 from ringway.selfservice.api import router
 from ringway.selfservice.consumers import HANDLERS
@@ -65,6 +65,8 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
     app.state.reconciler = PaymentReconciler(runtime.uow, provider, app.state.clock,
                                              timeout_s=settings.payment_timeout_s)
     _run_in_background(runtime, app.state.clock, app.state.reconciler, reconcile_every_s)
+    if runtime.db.is_postgres:
+        hotpaths.install(app, runtime)
     return app
 
 

@@ -1,0 +1,80 @@
+"""Group commit: requests waiting while a batch is written share the next one, in order."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from ringway.selfservice.groupcommit import GroupCommit
+
+
+class Recorder:
+    """A batch writer that records its batches and waits for the test to let each one end."""
+
+    def __init__(self, fail_on: str | None = None) -> None:
+        self.batches: list[list[str]] = []
+        self.release = asyncio.Event()
+        self.fail_on = fail_on
+
+    async def write(self, items: Sequence[str]) -> list[str]:
+        self.batches.append(list(items))
+        await self.release.wait()
+        if self.fail_on in items:
+            raise ConnectionError("storage down")
+        return [item.upper() for item in items]
+
+
+async def test_requests_arriving_during_a_write_share_the_next_batch_in_order() -> None:
+    recorder = Recorder()
+    group: GroupCommit[str, str] = GroupCommit(recorder.write)
+    first = asyncio.create_task(group.submit("a"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the writer took "a" and waits inside write()
+    rest = [asyncio.create_task(group.submit(item)) for item in "bcd"]
+    await asyncio.sleep(0)
+    recorder.release.set()
+
+    assert await first == "A"
+    assert [await task for task in rest] == ["B", "C", "D"]
+    assert recorder.batches == [["a"], ["b", "c", "d"]]
+
+
+async def test_an_idle_group_writes_a_lone_request_at_once() -> None:
+    recorder = Recorder()
+    recorder.release.set()
+    group: GroupCommit[str, str] = GroupCommit(recorder.write)
+
+    assert await group.submit("x") == "X"
+    assert await group.submit("y") == "Y"
+    assert recorder.batches == [["x"], ["y"]]
+
+
+async def test_a_failing_batch_fails_each_of_its_callers_and_not_the_next_batch() -> None:
+    recorder = Recorder(fail_on="b")
+    group: GroupCommit[str, str] = GroupCommit(recorder.write)
+    first = asyncio.create_task(group.submit("a"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    failing = [asyncio.create_task(group.submit(item)) for item in "bc"]
+    await asyncio.sleep(0)
+    recorder.release.set()
+    assert await first == "A"
+    for task in failing:
+        with pytest.raises(ConnectionError):
+            await task
+
+    assert await group.submit("d") == "D"
+    assert recorder.batches == [["a"], ["b", "c"], ["d"]]
+
+
+async def test_a_batch_holds_at_most_max_batch_requests() -> None:
+    recorder = Recorder()
+    group: GroupCommit[str, str] = GroupCommit(recorder.write, max_batch=2)
+    tasks = [asyncio.create_task(group.submit(item)) for item in "abcde"]
+    await asyncio.sleep(0)
+    recorder.release.set()
+
+    assert [await task for task in tasks] == list("ABCDE")
+    assert recorder.batches == [["a", "b"], ["c", "d"], ["e"]]
