@@ -19,8 +19,9 @@ dead-letters that record alone.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
@@ -93,7 +94,18 @@ class BatchEventRouter(EventRouter):
     async def handle_batch(self, deliveries: Sequence[Delivery]) -> None:
         """Apply a poll of events in one transaction; duplicates change nothing."""
         # (The Kafka bus pauses cyclic garbage collection while a batch is handled.)
-        events = self._read_all(deliveries)
+        await self._apply_batch(self._read_all(deliveries))
+
+    async def prepare_batch(self, deliveries: Sequence[Delivery]) -> Callable[[], Awaitable[None]]:
+        """Decode a poll while the previous one may still be in its transaction; returns what
+        applies it (the Kafka bus then pipelines: see shared/bus/kafka.py).
+
+        Decoding reads no row and changes nothing, so it cannot see a batch half-applied:
+        every read and write of the batch happens in its apply, after the previous committed.
+        """
+        return functools.partial(self._apply_batch, self._read_all(deliveries))
+
+    async def _apply_batch(self, events: Sequence[_Read]) -> None:
         if not events:
             return
         async with self.uow() as uow:

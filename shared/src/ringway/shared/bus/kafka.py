@@ -5,6 +5,12 @@ returned (the handler commits its own DB transaction first), `earliest` for new 
 read_committed, a rebalance listener that commits what was processed before partitions
 move. A watchdog restarts a consumer that stops making progress while records wait,
 and readiness reports it, so a stall after a broker restart is never silent.
+
+Opt-in pipelining: a handler with `prepare_batch(deliveries)` (returning the coroutine function
+that applies the batch in its own transaction) has poll N+1 fetched and prepared while batch
+N's apply still runs; applies run one at a time in poll order, and a batch's offsets are
+committed only after its apply returned. A failed apply falls back to one by one for its
+records before anything after it is applied, and the next batch is prepared again.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import contextlib
 import gc
 import logging
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRebalanceListener, TopicPartition
@@ -41,6 +47,8 @@ class _CommitOnRevoke(ConsumerRebalanceListener):  # type: ignore[misc]
         self.member = member
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        if self.member.flight is not None:  # its offsets are committed with the others
+            await asyncio.gather(self.member.flight, return_exceptions=True)
         await self.member.commit_processed(revoked)
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
@@ -61,6 +69,8 @@ class _KafkaMember(Subscription):
         self.stopping = False
         self.restarts = 0
         self.task: asyncio.Task[None] | None = None
+        # Pipelined handlers only: the batch being applied while the next one is fetched.
+        self.flight: asyncio.Task[bool] | None = None
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -100,6 +110,10 @@ class _KafkaMember(Subscription):
                         await self.consumer.stop()
 
     async def _poll_loop(self, consumer: AIOKafkaConsumer) -> None:
+        prepare = getattr(self.handler, "prepare_batch", None)
+        if prepare is not None:
+            await self._pipelined_loop(consumer, prepare)
+            return
         while not self.stopping:
             batches = await consumer.getmany(timeout_ms=500)
             if not await self._handle_batch(batches):
@@ -139,6 +153,69 @@ class _KafkaMember(Subscription):
         except Exception:  # one by one retries, and dead-letters only the culprit
             log.warning("batch failed; handling its records one by one", exc_info=True,
                         extra={"group": self.group})
+            return False
+        for tp, messages in batches.items():
+            self.processed[tp] = messages[-1].offset + 1
+        self.last_progress = time.monotonic()
+        return True
+
+    async def _pipelined_loop(self, consumer: AIOKafkaConsumer, prepare: Prepare) -> None:
+        """Fetch and prepare batch N+1 while batch N is applied; commit offsets in order."""
+        try:
+            with _gc_paused():  # for the whole pipeline, collected between batches instead
+                while not self.stopping:
+                    batches = await consumer.getmany(timeout_ms=500)
+                    apply = await self._prepare(prepare, batches)
+                    if self.flight is not None:
+                        landed = await self.flight
+                        self.flight = None
+                        if not landed and apply is not None:  # it was prepared on top of it
+                            apply = await self._prepare(prepare, batches)
+                    _collect_due()
+                    if apply is not None:
+                        self.flight = asyncio.create_task(self._fly(apply, batches))
+                    elif batches:
+                        await self._handle_one_by_one(batches)
+                    if self.processed:
+                        await self.commit_processed(set(self.processed))
+                    if await self._stalled(consumer):
+                        log.error("consumer stalled; recreating it", extra={"group": self.group})
+                        self.restarts += 1
+                        return
+        except BaseException:
+            if self.flight is not None:  # a crash or abort: its offsets stay uncommitted
+                self.flight.cancel()
+            raise
+        finally:
+            if self.flight is not None:  # stopping: the batch lands, stop() commits it
+                await asyncio.gather(self.flight, return_exceptions=True)
+                self.flight = None
+
+    async def _prepare(self, prepare: Prepare,
+                       batches: dict[TopicPartition, list[Any]]) -> Apply | None:
+        """The batch's apply, or None: too small, stopping, or its preparation failed."""
+        if self.stopping or sum(map(len, batches.values())) < 2:
+            return None
+        try:
+            return await prepare([_delivery(m, self.bus.namespace)
+                                  for ms in batches.values() for m in ms])
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one by one then, where the bus dead-letters only the culprit
+            log.warning("batch preparation failed; handling its records one by one",
+                        exc_info=True, extra={"group": self.group})
+            return None
+
+    async def _fly(self, apply: Apply, batches: dict[TopicPartition, list[Any]]) -> bool:
+        """Apply a prepared batch; False when it failed and went one by one instead."""
+        try:
+            await apply()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.warning("batch failed; handling its records one by one", exc_info=True,
+                        extra={"group": self.group})
+            await self._handle_one_by_one(batches)
             return False
         for tp, messages in batches.items():
             self.processed[tp] = messages[-1].offset + 1
@@ -220,6 +297,23 @@ def _gc_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+def _collect_due() -> None:
+    """With collection paused, run the pass the collector would have run by now (if any).
+
+    The pipeline never leaves collection on for long enough to run it itself; this keeps
+    cycles from piling up at one young-generation pass a batch, full passes as rarely as usual.
+    """
+    counts, thresholds = gc.get_count(), gc.get_threshold()
+    for generation in (2, 1, 0):
+        if thresholds[generation] and counts[generation] > thresholds[generation]:
+            gc.collect(generation)
+            return
+
+
+Apply = Callable[[], Awaitable[None]]
+Prepare = Callable[[Sequence[Delivery]], Awaitable[Apply]]
 
 
 def _delivery(message: Any, namespace: str) -> Delivery:
