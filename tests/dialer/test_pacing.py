@@ -14,7 +14,7 @@ from ringway.dialer.domain.arrivals import (
     poisson_tail,
 )
 from ringway.dialer.domain.campaigns import DialingMode
-from ringway.dialer.domain.pacing import PacingInputs, decide
+from ringway.dialer.domain.pacing import PacingInputs, answer_inflation, decide
 from ringway.dialer.simulation import SimConfig, simulate
 from ringway.dialer.telephony import CallOutcome, SimulatedCarrier
 
@@ -48,7 +48,11 @@ def test_predictive_over_dials_for_agents_about_to_free_up() -> None:
     decision = decide(SETTLED)
     assert decision.reason == "predictive"
     assert decision.dial > SETTLED.agents_ready
-    assert decision.expected_abandons <= 0.5 * 0.03 * decision.lines * 0.25
+    # Forecast abandons stay within the decision's allowance per forecast answer (a quarter
+    # of the calls, at the answer rate's upper bound), and the allowance under the cap.
+    answers = decision.lines * 0.25 * answer_inflation(RINGS.calls, RINGS.humans)
+    assert decision.expected_abandons <= decision.allowed * answers
+    assert 0 < decision.allowed <= decision.aim < 0.03
 
 
 def test_agents_whose_wrap_up_ends_soon_are_dialed_for_before_they_free_up() -> None:

@@ -40,6 +40,8 @@ class Pool:
     wrap_elapsed_s: list[float] = field(default_factory=list)
     # The pool's last observed wrap-up durations: when a wrap-up will end.
     wrap_samples_s: list[float] = field(default_factory=list)
+    # Seconds each agent of the pool on a call has talked so far (when the call may end).
+    talk_elapsed_s: list[float] = field(default_factory=list)
 
     @property
     def mean_wrap_s(self) -> float | None:
@@ -100,8 +102,11 @@ async def pool(uow: UnitOfWork, queue_id: str | None, now: datetime) -> Pool:
         found.logged_in += state != "offline"
         found.ready += state == "available"
         found.busy += state in BUSY_STATES
+        elapsed = max(0.0, (now - _aware(changed_at)).total_seconds())
         if state == "wrap_up":
-            found.wrap_elapsed_s.append(max(0.0, (now - _aware(changed_at)).total_seconds()))
+            found.wrap_elapsed_s.append(elapsed)
+        elif state == "busy":
+            found.talk_elapsed_s.append(elapsed)
     return found
 
 

@@ -64,6 +64,9 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
         await _expire_lost_calls(ctx, uow, campaign, rules, now)
         factor = float(ctx.extras.get(f"pace:{campaign_id}", 1.0))  # type: ignore[arg-type]
         inputs = await gather(uow, campaign, rules, now, factor)
+        # The abandons that last halved the pace: one spike halves it once (see pacing).
+        spike = ctx.extras.get(f"spike:{campaign_id}", 0)
+        inputs = replace(inputs, spike_level=spike if isinstance(spike, int) else 0)
         if campaign.dialing_mode is DialingMode.PREVIEW:
             # A preview waiting for routing to reserve an agent is the preview's call in flight.
             await reservations.release_expired(uow, campaign_id, now)
@@ -71,6 +74,7 @@ async def tick(ctx: DialerContext, telephony: Telephony, *, campaign_id: str) ->
                 uow, campaign_id, now))
         report.decision = decide(inputs)
         ctx.extras[f"pace:{campaign_id}"] = report.decision.pace_factor
+        ctx.extras[f"spike:{campaign_id}"] = report.decision.spike_level
         # Idle repeats (no call, same reason) add nothing to the audit trail but rows.
         key, reason = f"reason:{campaign_id}", report.decision.reason
         if report.decision.dial or ctx.extras.get(key) != reason:

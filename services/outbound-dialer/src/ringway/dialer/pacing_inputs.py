@@ -12,7 +12,7 @@ from ringway.dialer.agents import pool
 from ringway.dialer.blending import inbound_over_target, service_levels
 from ringway.dialer.context import DialerContext
 from ringway.dialer.domain.abandons import WindowRate, window_start
-from ringway.dialer.domain.arrivals import RingProfile, ages_histogram
+from ringway.dialer.domain.arrivals import RingProfile, ages_histogram, quantiles
 from ringway.dialer.domain.blending import queues_below_target
 from ringway.dialer.domain.compliance import Profile, Rules
 from ringway.dialer.domain.hours import ZonedHours, parse_hours
@@ -96,6 +96,7 @@ class Estimates:
     mean_answer_s: float
     mean_handle_s: float
     rings: RingProfile
+    handles_s: tuple[float, ...] = ()
 
 
 async def estimates(uow: UnitOfWork, campaign_id: str) -> Estimates:
@@ -113,7 +114,8 @@ async def estimates(uow: UnitOfWork, campaign_id: str) -> Estimates:
     profile = RingProfile.of([(r.ring_ms / 1000, r.outcome in answered_outcomes)
                               for r in rows if r.ring_ms is not None])
     return Estimates(len(answered) / len(rows) if rows else 0.0, len(rows),
-                     _mean(rings, DEFAULT_ANSWER_S), _mean(handles, DEFAULT_HANDLE_S), profile)
+                     _mean(rings, DEFAULT_ANSWER_S), _mean(handles, DEFAULT_HANDLE_S), profile,
+                     tuple(handles))
 
 
 async def recent_answers(uow: UnitOfWork, campaign_id: str, last: int = 100) -> tuple[int, int]:
@@ -124,6 +126,12 @@ async def recent_answers(uow: UnitOfWork, campaign_id: str, last: int = 100) -> 
                                   t.c.outcome.in_([o.value for o in ANSWERED]))
         .order_by(t.c.answered_at.desc()).limit(last))).scalars())
     return len(outcomes), outcomes.count(Outcome.ABANDONED.value)
+
+
+def talk_samples(handles_s: tuple[float, ...], mean_wrap_s: float | None) -> tuple[float, ...]:
+    """Observed talk times as quantiles: handle times (answer to completion) less the wrap-up."""
+    wrap = mean_wrap_s or 0.0
+    return quantiles(max(0.0, handle - wrap) for handle in handles_s)
 
 
 def _mean(values: list[float], default: float) -> float:
@@ -146,6 +154,8 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
         mode=campaign.dialing_mode, agents_logged_in=agents.logged_in,
         agents_ready=agents.ready, agents_busy=agents.busy,
         wrap_elapsed_s=tuple(agents.wrap_elapsed_s), mean_wrap_s=agents.mean_wrap_s,
+        talk_elapsed_s=tuple(agents.talk_elapsed_s),
+        talk_samples_s=talk_samples(estimate.handles_s, agents.mean_wrap_s),
         calls_in_flight=flight.count, in_flight_ages=flight.ages,
         answered_waiting=flight.answered_waiting, answer_rate=estimate.answer_rate,
         samples=estimate.samples, mean_handle_s=estimate.mean_handle_s,

@@ -8,12 +8,13 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from itertools import count
 
-from ringway.dialer.domain.arrivals import RingProfile, ages_histogram
+from ringway.dialer.domain.arrivals import RingProfile, ages_histogram, quantiles
 from ringway.dialer.domain.campaigns import DialingMode
 from ringway.dialer.domain.pacing import PacingInputs, decide
 from ringway.dialer.telephony import CallOutcome, CarrierProfile, SimulatedCarrier
 
 HOUR = 3600.0
+RING_SAMPLE = 500
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,16 @@ class Simulator:
         self.humans = 0
         self.handle: deque[float] = deque(maxlen=500)
         self.wrapping: dict[int, float] = {}
+        self.talking: dict[int, float] = {}
+        self.talks: deque[float] = deque(maxlen=500)
         self.ringing_since: dict[int, float] = {}
-        self.rings: deque[tuple[float, bool]] = deque(maxlen=500)
+        self.rings: deque[tuple[float, bool]] = deque(maxlen=RING_SAMPLE)
         self.wraps: deque[float] = deque(maxlen=500)
         self.answer_s: deque[float] = deque(maxlen=500)
         self.recent: deque[bool] = deque(maxlen=100)
         self.hour: deque[tuple[float, bool]] = deque()
         self.factor = 1.0
+        self.spike = 0
 
     def run(self) -> SimResult:
         """Simulate the whole day."""
@@ -146,6 +150,7 @@ class Simulator:
         self.completed += 1
 
     def _on_wrap(self, at: float, agent: int) -> None:
+        self.talks.append(at - self.talking.pop(agent))
         self.wrapping[agent] = at
         self._push(at + self.c.wrap_s, "free", agent)
 
@@ -170,7 +175,9 @@ class Simulator:
         self.result.connects += 1
         self.result.answer_to_agent_s.append(at - answered_at)
         self._record_live(at, abandoned=False)
-        self._push(at + talk_s, "wrap", next(self.ids))
+        agent = next(self.ids)
+        self.talking[agent] = at
+        self._push(at + talk_s, "wrap", agent)
 
     def _record_live(self, at: float, *, abandoned: bool) -> None:
         r = self.result
@@ -188,7 +195,7 @@ class Simulator:
     def _pace(self, now: float) -> None:
         inputs = self._inputs(now)
         decision = decide(inputs)
-        self.factor = decision.pace_factor
+        self.factor, self.spike = decision.pace_factor, decision.spike_level
         self.result.reasons[decision.reason] += 1
         for _ in range(decision.dial):
             self._dial(now)
@@ -218,6 +225,8 @@ class Simulator:
             agents_busy=self.c.agents - self.free_agents,
             wrap_elapsed_s=tuple(now - since for since in self.wrapping.values()),
             mean_wrap_s=_mean(self.wraps, 0.0) if self.wraps else None,
+            talk_elapsed_s=tuple(now - since for since in self.talking.values()),
+            talk_samples_s=quantiles(self.talks),
             answered_waiting=len(self.waiting), in_flight_ages=self._ages(now),
             ring_calls=profile.calls, ring_humans=profile.humans,
             calls_in_flight=self.ringing + len(self.waiting),
@@ -226,7 +235,7 @@ class Simulator:
             mean_answer_s=_mean(self.answer_s, 10.0), connect_limit_s=self.c.connect_limit_s,
             abandon_cap=cap, window_rates={"day": rate}, budget=budget, live_in_window=r.live,
             recent_live=len(self.recent), recent_abandoned=sum(self.recent),
-            pace_factor=self.factor)
+            pace_factor=self.factor, spike_level=self.spike)
 
 
     def _ages(self, now: float) -> tuple[int, ...]:

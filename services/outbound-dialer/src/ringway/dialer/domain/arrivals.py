@@ -9,6 +9,7 @@ finish the call and then wrap up).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,6 +48,42 @@ class RingProfile:
         return (humans[min(age + seconds, last)] - humans[age]) / still
 
 
+MIN_TALK_SAMPLES = 30  # observed talks before their own distribution replaces the mean
+
+
+@dataclass(frozen=True)
+class TalkTimes:
+    """Observed talk durations, and how long each agent now talking has talked so far."""
+
+    samples: tuple[float, ...]  # sorted
+    elapsed: tuple[float, ...]
+
+    @classmethod
+    def of(cls, samples: Iterable[float], elapsed: Iterable[float],
+           talking: int) -> TalkTimes | None:
+        """None while too few talks were seen; talkers of unknown start count as just begun."""
+        ordered = tuple(sorted(samples))
+        if len(ordered) < MIN_TALK_SAMPLES:
+            return None
+        known = tuple(elapsed)[:talking]
+        return cls(ordered, known + (0.0,) * (talking - len(known)))
+
+    def ending_within(self, seconds: float) -> tuple[float, float]:
+        """Mean and variance of the talks that end within `seconds`, each given its age.
+
+        A call that has lasted e seconds ends within s more with the observed share of the
+        calls longer than e that ended by e + s: long calls are not treated as just begun.
+        """
+        mean, variance = 0.0, 0.0
+        for elapsed in self.elapsed:
+            passed = bisect_right(self.samples, elapsed)
+            longer = len(self.samples) - passed
+            if longer:  # longer than every call seen: no forecast, so no agent counted
+                q = (bisect_right(self.samples, elapsed + seconds) - passed) / longer
+                mean, variance = mean + q, variance + q * (1 - q)
+        return mean, variance
+
+
 @dataclass(frozen=True)
 class Supply:
     """Agents free by each second ahead: ready now, wrap-ups ending, talkers finishing."""
@@ -56,11 +93,18 @@ class Supply:
     talking: int
     talk_s: float
     wrap_s: float
+    talk: TalkTimes | None = None
 
     def by(self, seconds: float) -> tuple[float, float]:
         """Mean and variance of the agents free within `seconds` from now."""
         known = sum(1 for left in self.wrap_remaining_s if left <= seconds)
-        q = 1 - math.exp(-max(0.0, seconds - self.wrap_s) / max(self.talk_s, 1.0))
+        talk_left = seconds - self.wrap_s  # a talker must still wrap up after the call
+        if talk_left <= 0:
+            return float(self.ready + known), 0.0
+        if self.talk is not None:
+            mean, variance = self.talk.ending_within(talk_left)
+            return self.ready + known + mean, variance
+        q = 1 - math.exp(-talk_left / max(self.talk_s, 1.0))
         return self.ready + known + self.talking * q, self.talking * q * (1 - q)
 
 
@@ -81,6 +125,15 @@ class Demand:
                 mean += calls * p
                 variance += calls * p * (1 - p)
         return mean, variance
+
+
+def quantiles(values: Iterable[float], count: int = 100) -> tuple[float, ...]:
+    """`count` evenly spaced quantiles of `values` (all of them when fewer): a compact sample."""
+    ordered = sorted(values)
+    if len(ordered) <= count:
+        return tuple(ordered)
+    step = len(ordered) / count
+    return tuple(ordered[int((n + 0.5) * step)] for n in range(count))
 
 
 def ages_histogram(ages: Iterable[float]) -> tuple[int, ...]:

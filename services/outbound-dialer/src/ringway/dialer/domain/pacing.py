@@ -6,12 +6,20 @@ import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ringway.dialer.domain.arrivals import Demand, RingProfile, Supply, poisson_excess, poisson_tail
+from ringway.dialer.domain.arrivals import (
+    Demand,
+    RingProfile,
+    Supply,
+    TalkTimes,
+    poisson_excess,
+    poisson_tail,
+)
 from ringway.dialer.domain.campaigns import DialingMode
+from ringway.dialer.domain.target import AbandonTarget, abandon_target
 
 MIN_SAMPLES = 200          # attempts before the answer-rate estimate is trusted
 MIN_LIVE = 34              # live answers before one abandon fits under a 3% cap
-SAFETY = 0.5               # aim at half the cap on average
+ANSWER_Z = 1.0             # answers forecast at the answer rate plus one standard error
 BUDGET_RISK = 0.001        # P(abandons beyond the remaining budget) <= 0.1%
 BUDGET_MARGIN = 2.0        # losses taken twice over against the budget: the forecast runs low
 SPIKE_FACTOR = 2.0         # recent abandon rate above twice the cap is a spike
@@ -40,6 +48,7 @@ class PacingInputs:
     recent_live: int = 0
     recent_abandoned: int = 0
     pace_factor: float = 1.0
+    spike_level: int = 0
     inbound_over_target: bool = False
     inbound_below_service_level: tuple[str, ...] = ()
     inbound_service_levels: dict[str, float] = field(default_factory=dict)
@@ -50,6 +59,8 @@ class PacingInputs:
     ring_humans: tuple[int, ...] = ()
     in_flight_ages: tuple[int, ...] = ()
     answered_waiting: int = 0
+    talk_elapsed_s: tuple[float, ...] = ()
+    talk_samples_s: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,6 +72,9 @@ class PacingDecision:
     pace_factor: float
     lines: int
     expected_abandons: float = 0.0
+    aim: float = 0.0
+    allowed: float = 0.0
+    spike_level: int = 0
 
     def audit(self, inputs: PacingInputs) -> dict[str, Any]:
         """Inputs and output as plain JSON for the decision log."""
@@ -86,34 +100,44 @@ def decide(i: PacingInputs) -> PacingDecision:
     return _predictive(i)
 
 
-def _lines(i: PacingInputs, lines: int, reason: str, factor: float,
-           expected: float = 0.0) -> PacingDecision:
-    return PacingDecision(max(0, lines - i.calls_in_flight), reason, factor, lines, expected)
+def _lines(i: PacingInputs, lines: int, reason: str, factor: float, expected: float = 0.0,
+           target: AbandonTarget | None = None, spike_level: int = 0) -> PacingDecision:
+    aim, allowed = (target.aim, target.allowed) if target else (0.0, 0.0)
+    return PacingDecision(max(0, lines - i.calls_in_flight), reason, factor, lines, expected,
+                          aim, allowed, spike_level)
 
 
 def _predictive(i: PacingInputs) -> PacingDecision:
-    factor = _pace_factor(i)
+    factor, spike = _pace_factor(i)
     if any(rate >= i.abandon_cap for rate in i.window_rates.values()) or i.budget < 1:
-        return _lines(i, i.agents_ready, "abandon_cap_guard", factor)
+        return _lines(i, i.agents_ready, "abandon_cap_guard", factor, spike_level=spike)
     if i.samples < MIN_SAMPLES or i.live_in_window < MIN_LIVE or i.answer_rate <= 0:
-        return _lines(i, i.agents_ready, "thin_data", factor)
-    lines, expected = _predictive_lines(i)
+        return _lines(i, i.agents_ready, "thin_data", factor, spike_level=spike)
+    target = abandon_target(i.abandon_cap, max(i.window_rates.values(), default=0.0),
+                            i.live_in_window)
+    lines, expected = _predictive_lines(i, target.allowed)
     # The pace factor shrinks only the over-dial beyond one call per ready agent.
     paced = i.agents_ready + math.floor(max(0, lines - i.agents_ready) * factor)
     reason = "predictive" if factor >= 1 else "predictive_slowed"
-    return _lines(i, max(paced, i.agents_ready), reason, factor, expected)
+    return _lines(i, max(paced, i.agents_ready), reason, factor, expected, target, spike)
 
 
-def _pace_factor(i: PacingInputs) -> float:
-    """Halve at once on a spike of abandons; recover slowly while calm."""
+def _pace_factor(i: PacingInputs) -> tuple[float, int]:
+    """Halve at once on a spike of abandons, again on each further abandon; then recover.
+
+    The spike is judged on the last answers, so it stays visible for minutes: the abandons
+    counted at the last halving are carried forward, and the same spike halves only once.
+    """
     recent_rate = i.recent_abandoned / i.recent_live if i.recent_live else 0.0
     if i.recent_abandoned >= 2 and recent_rate > SPIKE_FACTOR * i.abandon_cap:
-        return i.pace_factor / 2
-    return min(1.0, i.pace_factor + RECOVERY)
+        if i.recent_abandoned > i.spike_level:
+            return i.pace_factor / 2, i.recent_abandoned
+        return i.pace_factor, i.spike_level  # the same spike: hold the pace, no recovery
+    return min(1.0, i.pace_factor + RECOVERY), 0
 
 
-def _predictive_lines(i: PacingInputs) -> tuple[int, float]:
-    """The most lines whose abandons stay under target and, almost surely, within budget.
+def _predictive_lines(i: PacingInputs, allowed: float) -> tuple[int, float]:
+    """The most lines whose abandons stay within `allowed` per answer and the budget.
 
     Each second ahead is checked: the answers expected by then (calls in flight by how long
     they have rung, new calls by the measured ring times) against the agents free by then
@@ -128,16 +152,16 @@ def _predictive_lines(i: PacingInputs) -> tuple[int, float]:
         return i.calls_in_flight + floor, 0.0
     # Grow the step until a number fails, then bisect: the answer is usually small.
     low, step = floor, 1
-    while low + step <= most and _fits(i, checks, low + step)[0]:
+    while low + step <= most and _fits(i, checks, low + step, allowed)[0]:
         low, step = low + step, step * 2
     high = min(most, low + step - 1)
     while low < high:
         middle = (low + high + 1) // 2
-        if _fits(i, checks, middle)[0]:
+        if _fits(i, checks, middle, allowed)[0]:
             low = middle
         else:
             high = middle - 1
-    _, expected = _fits(i, checks, low)
+    _, expected = _fits(i, checks, low, allowed)
     return i.calls_in_flight + low, expected
 
 
@@ -149,10 +173,29 @@ def _horizon_checks(i: PacingInputs) -> list[Check]:
     profile = RingProfile(i.ring_calls, i.ring_humans)
     demand = Demand(profile, i.in_flight_ages, i.answered_waiting)
     supply = _supply(i)
+    inflate = answer_inflation(i.ring_calls, i.ring_humans)
     # Past the longest ring a person answered after, no answer comes: nothing to check.
     last = max((n for n, humans in enumerate(i.ring_humans) if humans), default=-1) + 1
-    return [(*demand.by(seconds), *supply.by(seconds + i.connect_limit_s),
-             profile.answer_by(0, seconds)) for seconds in range(1, last + 1)]
+    checks = []
+    for seconds in range(1, last + 1):
+        mean, variance = demand.by(seconds)
+        ringing = (mean - i.answered_waiting) * inflate
+        checks.append((i.answered_waiting + ringing, variance * inflate,
+                       *supply.by(seconds + i.connect_limit_s),
+                       profile.answer_by(0, seconds) * inflate))
+    return checks
+
+
+def answer_inflation(calls: tuple[int, ...], humans: tuple[int, ...]) -> float:
+    """1 + ANSWER_Z standard errors of the measured answer rate, relative to it.
+
+    The rate is measured on a sample: forecasting with its upper bound keeps the pacer
+    careful while the sample is small, and the margin shrinks as it grows.
+    """
+    answered, placed = sum(humans), sum(calls)
+    if answered <= 0 or placed <= 0:
+        return 1.0
+    return 1 + ANSWER_Z * math.sqrt((1 - answered / placed) / answered)
 
 
 def _supply(i: PacingInputs) -> Supply:
@@ -161,10 +204,12 @@ def _supply(i: PacingInputs) -> Supply:
         return Supply(i.agents_ready, (), i.agents_busy, i.mean_handle_s, 0.0)
     left = tuple(max(0.0, wrap - elapsed) for elapsed in i.wrap_elapsed_s)
     talking = max(0, i.agents_busy - len(left))
-    return Supply(i.agents_ready, left, talking, i.mean_handle_s - wrap, wrap)
+    return Supply(i.agents_ready, left, talking, i.mean_handle_s - wrap, wrap,
+                  TalkTimes.of(i.talk_samples_s, i.talk_elapsed_s[:talking], talking))
 
 
-def _fits(i: PacingInputs, checks: list[Check], new: int) -> tuple[bool, float]:
+def _fits(i: PacingInputs, checks: list[Check], new: int,
+          allowed: float) -> tuple[bool, float]:
     """Whether `new` more calls keep abandons under target and within budget; the abandons.
 
     An answer arriving in a given second is lost when the answers so far outnumber the
@@ -180,4 +225,4 @@ def _fits(i: PacingInputs, checks: list[Check], new: int) -> tuple[bool, float]:
         before = ringing
     within_budget = poisson_tail(math.floor(i.budget) + 1, BUDGET_MARGIN * lost) <= BUDGET_RISK
     answers = before + i.answered_waiting
-    return within_budget and lost <= SAFETY * i.abandon_cap * max(answers, 1e-9), lost
+    return within_budget and lost <= allowed * max(answers, 1e-9), lost

@@ -1,0 +1,97 @@
+"""Predictive pacing rules: the abandon budget, the answer-rate margin, talk times, spikes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ringway.dialer.domain.arrivals import RingProfile, Supply, TalkTimes, quantiles
+from ringway.dialer.domain.campaigns import DialingMode
+from ringway.dialer.domain.pacing import PacingInputs, answer_inflation, decide
+from ringway.dialer.domain.target import abandon_target
+
+RINGS = RingProfile.of([(4 + n % 10, True) for n in range(100)]
+                       + [(2, False)] * 100 + [(25, False)] * 200)
+SETTLED = PacingInputs(
+    mode=DialingMode.PREDICTIVE, agents_logged_in=50, agents_ready=5, agents_busy=45,
+    calls_in_flight=0, answer_rate=0.25, samples=5000, mean_handle_s=210, mean_answer_s=10,
+    connect_limit_s=2, abandon_cap=0.03, window_rates={"US": 0.01}, budget=40,
+    live_in_window=2000, recent_live=100, recent_abandoned=1,
+    ring_calls=RINGS.calls, ring_humans=RINGS.humans, mean_wrap_s=30,
+    wrap_elapsed_s=(20.0, 22.0, 25.0, 28.0, 5.0))
+
+
+def test_the_aim_under_the_cap_narrows_its_margin_as_answers_accumulate() -> None:
+    thin, some, many = (abandon_target(0.03, 0.0, live) for live in (100, 2000, 50_000))
+    assert thin.aim == 0.015  # half the cap while the window holds few answers
+    assert thin.aim < some.aim < many.aim < 0.03
+    assert abandon_target(0.01, 0.0, 50_000).aim < 0.01
+
+
+def test_a_window_below_its_aim_allows_bolder_decisions_and_never_above_the_aim() -> None:
+    slack = abandon_target(0.03, 0.005, 5000)
+    on_aim = abandon_target(0.03, slack.aim, 5000)
+    over = abandon_target(0.03, 0.029, 5000)
+    assert slack.allowed > on_aim.allowed > over.allowed > 0
+    assert slack.allowed <= slack.aim
+    assert abandon_target(0.0, 0.0, 5000).allowed == 0
+
+
+def test_predictive_spends_the_slack_its_windows_have_built_up() -> None:
+    calm = decide(replace(SETTLED, window_rates={"US": 0.002, "UK": 0.004}))
+    tight = decide(replace(SETTLED, window_rates={"US": 0.002, "UK": 0.026}))
+    assert calm.lines > tight.lines
+    assert calm.allowed > tight.allowed  # the worst window sets the allowance
+
+
+def test_a_small_answer_sample_forecasts_more_answers_and_dials_fewer_calls() -> None:
+    few = RingProfile.of([(4 + n % 10, True) for n in range(10)]
+                         + [(2, False)] * 10 + [(25, False)] * 20)
+    many = RingProfile.of([(4 + n % 10, True) for n in range(1000)]
+                          + [(2, False)] * 1000 + [(25, False)] * 2000)
+    assert answer_inflation(few.calls, few.humans) > answer_inflation(many.calls, many.humans) > 1
+    thin = decide(replace(SETTLED, ring_calls=few.calls, ring_humans=few.humans))
+    rich = decide(replace(SETTLED, ring_calls=many.calls, ring_humans=many.humans))
+    assert thin.lines < rich.lines
+
+
+def test_a_talker_past_the_short_calls_is_not_expected_to_finish_soon() -> None:
+    samples = [12.0] * 50 + [600.0] * 50  # half the calls end at 12 s, the rest at 10 min
+    talk = TalkTimes.of(samples, (11.0, 13.0), talking=3)
+    assert talk is not None
+    assert talk.elapsed == (11.0, 13.0, 0.0)  # a talker of unknown start has just begun
+    mean, _ = talk.ending_within(12)
+    assert mean == 1.0  # the 11 s talker half, the new one half, the 13 s one not at all
+    assert TalkTimes.of(samples[:10], (11.0,), talking=1) is None  # too few talks seen
+    supply = Supply(0, (), 3, 180, 0.0, talk)
+    assert supply.by(12) == (1.0, 0.5)
+    assert supply.by(5) == (0.5, 0.25)  # within 5 s only the 11 s talker may end
+
+
+def test_predictive_dials_for_talkers_whose_calls_tend_to_end_now_only() -> None:
+    samples = quantiles([12.0] * 50 + [600.0] * 50)
+    talking = replace(SETTLED, agents_ready=0, agents_busy=20, wrap_elapsed_s=(),
+                      mean_wrap_s=0.0, talk_samples_s=samples)
+    ending = decide(replace(talking, talk_elapsed_s=(11.0,) * 20))
+    long_ones = decide(replace(talking, talk_elapsed_s=(13.0,) * 20))
+    assert ending.dial > 0
+    assert long_ones.dial == 0
+
+
+def test_one_spike_halves_the_pace_once_and_each_further_abandon_halves_it_again() -> None:
+    spike = replace(SETTLED, recent_live=40, recent_abandoned=4)
+    first = decide(spike)
+    assert (first.pace_factor, first.spike_level) == (0.5, 4)
+    same = decide(replace(spike, pace_factor=first.pace_factor, spike_level=4))
+    assert (same.pace_factor, same.spike_level) == (0.5, 4)  # held, not recovering
+    worse = decide(replace(spike, recent_abandoned=5, pace_factor=0.5, spike_level=4))
+    assert (worse.pace_factor, worse.spike_level) == (0.25, 5)
+    calm = decide(replace(SETTLED, pace_factor=0.25, spike_level=5))
+    assert calm.spike_level == 0
+    assert calm.pace_factor > 0.25
+
+
+def test_the_audit_records_the_aim_allowance_and_talk_times() -> None:
+    inputs = replace(SETTLED, talk_elapsed_s=(40.0,), talk_samples_s=(100.0, 200.0))
+    audit = decide(inputs).audit(inputs)
+    assert audit["inputs"]["talk_elapsed_s"] == (40.0,)
+    assert 0 < audit["output"]["allowed"] <= audit["output"]["aim"] < 0.03
