@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import pytest
-from selfservice_harness import SelfService, assert_problem, eventually
+from selfservice_harness import SelfService, assert_problem, eventually, running_selfservice
 from sqlalchemy import func, select
 
 from ringway.selfservice import tables
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+async def selfservice(request: pytest.FixtureRequest,
+                      tmp_path: Path) -> AsyncIterator[SelfService]:
+    """Self-service on SQLite, and on PostgreSQL, where payments and account reads take the
+    grouped hot paths: every rule here holds on both."""
+    url = (request.getfixturevalue("pg_url") if request.param == "postgres"
+           else f"sqlite+aiosqlite:///{tmp_path / 'selfservice.db'}")
+    async with running_selfservice(tmp_path, url) as harness:
+        yield harness
 
 
 @pytest.fixture

@@ -66,11 +66,12 @@ async def create_invoice(uow_factory: UnitOfWorkFactory, *, principal: Principal
 
 async def _ledger(uow: UnitOfWork, customer_id: str, kind: str, amount: int, reference: str,
                   now: datetime) -> None:
-    await uow.session.execute(_LEDGER, _ledger_row(customer_id, kind, amount, reference, now))
+    await uow.session.execute(_LEDGER, ledger_row(customer_id, kind, amount, reference, now))
 
 
-def _ledger_row(customer_id: str, kind: str, amount: int, reference: str,
+def ledger_row(customer_id: str, kind: str, amount: int, reference: str,
                 now: datetime) -> dict[str, object]:
+    """One ledger row (a positive amount adds to what is owed)."""
     return {"id": str(ULID()), "customer_id": customer_id, "kind": kind, "amount_cents": amount,
             "reference_id": reference, "at": now}
 
@@ -116,20 +117,20 @@ async def pay(uow_factory: UnitOfWorkFactory, ctx: PaymentContext, *, principal:
     if payment is None:
         return await idempotency.replay(uow_factory, fingerprint=fingerprint,
                                         wait_s=ctx.timeout_s + 5, **ident)
-    result = await _charge(ctx, payment, body.payment_method_token)
+    result = await charge(ctx, payment, body.payment_method_token)
     uow = uow_factory()
     if uow.db.is_postgres:
-        return await _settle_alone(uow, principal, payment, result, key, now)
+        return await settle_alone(uow, principal, payment, result, key, now)
     async with uow:
         return await settle(uow, principal, payment, result, key, now)
 
 
-async def _settle_alone(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
+async def settle_alone(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
                         result: ChargeResult, key: str, now: datetime) -> StoredResponse:
     """PostgreSQL: what `settle` writes, as one autocommit statement (one round trip)."""
     decided = payment.model_copy(update={"status": result.status, "decided_at": now,
                                          "decline_code": result.decline_code})
-    response = _response(decided)
+    response = payment_response(decided)
     approved = result.status is PaymentStatus.APPROVED
     params: dict[str, object] = {
         "settle_payment": payment.id, "outcome_status": result.status,
@@ -139,19 +140,20 @@ async def _settle_alone(uow: UnitOfWork, principal: Principal, payment: PaymentR
         **writes.bound(audit.entry(principal, action="pay", resource="payment",
                                    resource_id=payment.id, customer_id=payment.customer_id,
                                    at=now), "audit_"),
-        **writes.bound(uow.outbox_row(_payment_event(payment, principal, response, now)),
+        **writes.bound(uow.outbox_row(payment_event(payment, principal, response, now)),
                        "event_")}
     if approved:
         params.update(settle_invoice=payment.invoice_id, invoice_payment=payment.id, **writes.bound(
-            _ledger_row(payment.customer_id, "payment", -payment.amount_cents, payment.id, now),
+            ledger_row(payment.customer_id, "payment", -payment.amount_cents, payment.id, now),
             "ledger_"))
     await uow.execute_alone(settlement.statement(approved), params)
     return response
 
 
-def _payment_event(payment: PaymentRead, principal: Principal, response: StoredResponse,
+def payment_event(payment: PaymentRead, principal: Principal, response: StoredResponse,
                    now: datetime, action: str = "payment",
                    session_id: str | None = None) -> SelfServiceActionCompleted:
+    """The action event a settled payment emits."""
     return SelfServiceActionCompleted(
         customer_id=payment.customer_id, session_id=session_id or principal.subject, action=action,
         outcome="succeeded" if response.status_code < 300 else "failed", occurred_at=now)
@@ -198,7 +200,8 @@ async def _invoice(uow: UnitOfWork, customer_id: str, invoice_id: str) -> tuple[
     return int(row.amount_cents), row.status == "open" and not row.being_paid
 
 
-async def _charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> ChargeResult:
+async def charge(ctx: PaymentContext, payment: PaymentRead, token: str) -> ChargeResult:
+    """Ask the provider; no answer in time is a timed-out charge (its fate unknown)."""
     try:
         return await asyncio.wait_for(ctx.provider.charge(
             payment_id=payment.id, method_token=token, amount_cents=payment.amount_cents,
@@ -213,7 +216,7 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
     """Record a pending payment's outcome once: ledger, invoice, key's answer, audit, event."""
     decided = payment.model_copy(update={"status": result.status, "decided_at": now,
                                          "decline_code": result.decline_code})
-    response = _response(decided)
+    response = payment_response(decided)
     # No customer lock: reserving reads the balance, pending payments and invoice state each
     # in one statement, and this transaction changes them together. The conditional update
     # on `pending` lets exactly one settler (request, reconciler, callback) through.
@@ -221,7 +224,7 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
         return response
     rows: list[tuple[Table, dict[str, object]]] = []
     if result.status is PaymentStatus.APPROVED:
-        rows.append((tables.ledger_entries, _ledger_row(
+        rows.append((tables.ledger_entries, ledger_row(
             payment.customer_id, "payment", -payment.amount_cents, payment.id, now)))
         await _settle_invoice(uow, payment.invoice_id, payment.id)
     if key is not None:
@@ -231,7 +234,7 @@ async def settle(uow: UnitOfWork, principal: Principal, payment: PaymentRead,
         principal, action="pay", resource="payment", resource_id=payment.id,
         customer_id=payment.customer_id, at=now)))
     rows.append((tables.outbox, uow.outbox_row(
-        _payment_event(payment, principal, response, now, action, session_id))))
+        payment_event(payment, principal, response, now, action, session_id))))
     # Ledger entry, audit row and event: one round trip on PostgreSQL.
     await writes.insert_rows(uow, rows)
     return response
@@ -276,7 +279,8 @@ async def _settle_invoice(uow: UnitOfWork, invoice_id: str | None, payment_id: s
             tables.invoices.c.id == invoice_id).values(status="paid", payment_id=payment_id))
 
 
-def _response(payment: PaymentRead) -> StoredResponse:
+def payment_response(payment: PaymentRead) -> StoredResponse:
+    """The answer a decided payment gets (and its retries, replayed)."""
     body = payment.model_dump(mode="json")
     if payment.status == PaymentStatus.APPROVED:
         return StoredResponse(201, body)
