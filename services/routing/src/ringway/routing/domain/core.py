@@ -184,8 +184,10 @@ class EngineCore:
             if preferred.free_on(contact.channel) and preferred.spec.id not in contact.declined:
                 self.reserve(contact, preferred, rule="preferred_agent")
             return
-        self.contact_index.push(contact)
-        self.match_contact(contact)
+        # Matched first, filed only if it has to wait: most new contacts find an agent at
+        # once, and a heap entry filed for them would only be popped again as stale.
+        if not self.match_contact(contact):
+            self.contact_index.push(contact)
 
     def _preferred_agent(self, contact: ContactRecord) -> AgentRecord | None:
         if contact.preferred_agent_id is None or contact.preferred_until is None:

@@ -1,4 +1,9 @@
-"""What a routing decision caused: the service turns each effect into stored state and events."""
+"""What a routing decision caused: the service turns each effect into stored state and events.
+
+Effects are values nobody changes, but not `frozen`: a frozen dataclass sets each field through
+`object.__setattr__`, ~6x slower to build (1.5 us for an `Offered`), and every routing
+decision builds three to five of them.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from dataclasses import dataclass
 from ringway.shared.contracts.agents import AgentState
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Queued:
     """A contact entered a queue."""
 
@@ -16,7 +21,7 @@ class Queued:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Offered:
     """A contact was reserved for an agent; `rule`, `step`, `strategy`, `score` say why."""
 
@@ -32,7 +37,7 @@ class Offered:
     rule: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OfferEnded:
     """A reservation ended without an accept: `rejected`, `expired` or `withdrawn`."""
 
@@ -43,7 +48,7 @@ class OfferEnded:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Accepted:
     """An agent accepted the offer."""
 
@@ -53,7 +58,7 @@ class Accepted:
     waited_s: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Held:
     """The agent put the contact on hold (`on_hold`) or took it back (`resumed`)."""
 
@@ -63,7 +68,7 @@ class Held:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Transferred:
     """The contact left its agent for a queue, or for a named agent."""
 
@@ -75,7 +80,7 @@ class Transferred:
     warm: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rerouted:
     """A queue's outcome moved a waiting contact to a backup queue."""
 
@@ -86,7 +91,7 @@ class Rerouted:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConsultStarted:
     """Warm transfer: the handling agent consults another agent."""
 
@@ -96,7 +101,7 @@ class ConsultStarted:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ConsultEnded:
     """The consult ended: `completed` (handed over) or `cancelled` (kept)."""
 
@@ -107,7 +112,7 @@ class ConsultEnded:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Reassigned:
     """Async work left unanswered past the queue's response limit went back to the queue."""
 
@@ -117,7 +122,7 @@ class Reassigned:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StepAdvanced:
     """A waiting contact reached an overflow step."""
 
@@ -127,7 +132,7 @@ class StepAdvanced:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class WrapUpStarted:
     """The conversation ended; after-contact work began."""
 
@@ -136,7 +141,7 @@ class WrapUpStarted:
     at: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Completed:
     """Handling and wrap-up are over."""
 
@@ -151,7 +156,7 @@ class Completed:
     automatic: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Abandoned:
     """The customer left (`customer`), or an outbound call found no agent (`connect_limit`)."""
 
@@ -161,7 +166,7 @@ class Abandoned:
     cause: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Closed:
     """The queue ended the contact: `queue_full`, `max_wait`, `closed_hours`, `callback`."""
 
@@ -173,7 +178,7 @@ class Closed:
     target: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AgentChanged:
     """An agent's routing state changed."""
 

@@ -37,7 +37,7 @@ Entry = tuple[float, float, int, int, object]
 AgentEntry = list[Any]
 """[first key, idle since, sequence, agent record or None once dead]."""
 
-_heappush, _heappop = heapq.heappush, heapq.heappop
+_heappush, _heappop, _heapreplace = heapq.heappush, heapq.heappop, heapq.heapreplace
 
 
 def _push(slot: Slot, entry: Entry) -> None:
@@ -211,12 +211,11 @@ class AgentIndex:
         stamp = agent.stamp
         if stamp <= entry[2] and first == entry[0] and agent.idle_since == entry[1]:
             return True
-        _heappop(slot.entries)
-        entry[3] = None
-        slot.live -= 1
-        seq = stamp if stamp > entry[2] else next(self._seq)
-        self._filed[agent.spec.id].entries[slot] = self._enter(
-            slot, [first, agent.idle_since, seq, agent])
+        # Re-keyed in place and sifted down from the top: the agent's one live entry here
+        # stays the same list, so neither a new entry nor its filing's record is needed.
+        entry[0], entry[1] = first, agent.idle_since
+        entry[2] = stamp if stamp > entry[2] else next(self._seq)
+        _heapreplace(slot.entries, entry)
         return False
 
     def entries(self) -> int:

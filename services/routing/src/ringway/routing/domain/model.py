@@ -76,7 +76,10 @@ class Requirement:
 
     def score(self, skills: Mapping[str, int]) -> int:
         """Sum of the agent's proficiency in the required skills (most-skilled strategy)."""
-        return sum(skills.get(name, 0) for name, _ in self.skills)
+        total = 0
+        for name, _ in self.skills:  # a loop, not sum(genexpr): each offer's explanation calls it
+            total += skills.get(name, 0)
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +148,8 @@ class QueueSpec:
 
     def requirement_at(self, step: int) -> Requirement:
         """The requirement in force at a step: the latest one set up to it."""
+        if not step:
+            return self.requirement
         for overflow in reversed(self.overflow[:step]):
             if overflow.requirement is not None:
                 return overflow.requirement
