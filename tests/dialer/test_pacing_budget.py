@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
-from ringway.dialer.domain.arrivals import RingProfile, Supply, TalkTimes, quantiles
+import pytest
+
+from ringway.dialer.domain.arrivals import (
+    RingProfile,
+    Supply,
+    TalkTimes,
+    ages_histogram,
+    answers_excess,
+    poisson_excess,
+    quantiles,
+)
 from ringway.dialer.domain.campaigns import DialingMode
 from ringway.dialer.domain.pacing import PacingInputs, answer_inflation, decide
 from ringway.dialer.domain.target import abandon_target
@@ -95,3 +106,35 @@ def test_the_audit_records_the_aim_allowance_and_talk_times() -> None:
     audit = decide(inputs).audit(inputs)
     assert audit["inputs"]["talk_elapsed_s"] == (40.0,)
     assert 0 < audit["output"]["allowed"] <= audit["output"]["aim"] < 0.03
+
+
+def test_before_one_abandon_fits_the_budget_only_calls_that_cannot_be_lost_are_added() -> None:
+    empty = replace(SETTLED, budget=0.5, agents_ready=40, agents_busy=10, wrap_elapsed_s=())
+    ramp = decide(empty)
+    assert ramp.reason == "abandon_cap_guard"
+    assert ramp.dial > 40  # 40 agents ready, few answers to come: more calls are safe
+    assert ramp.expected_abandons <= 1e-5
+    assert decide(replace(empty, budget=40)).dial > ramp.dial  # a budget allows more
+    crowded = replace(SETTLED, budget=0.5, agents_ready=2, wrap_elapsed_s=(),
+                      calls_in_flight=12, in_flight_ages=ages_histogram([3.0] * 12))
+    assert decide(crowded).dial == 0  # the answers to come may already outnumber them
+
+
+def test_a_bad_last_hour_slows_the_pace_though_the_day_is_under_its_aim() -> None:
+    calm_hour = decide(replace(SETTLED, rolling_hour=(800, 8)))
+    bad_hour = decide(replace(SETTLED, rolling_hour=(800, 22)))
+    assert bad_hour.allowed < calm_hour.allowed
+    assert bad_hour.lines < calm_hour.lines
+    assert decide(replace(SETTLED, rolling_hour=(800, 30))).reason == "predictive"  # not a
+    # compliance window: the hour never forces the progressive fallback
+
+
+def test_the_answers_beyond_the_room_follow_the_binomial_law_not_the_poisson_tail() -> None:
+    calls, p = 32, 0.25  # 32 fresh calls, each answered by a person one time in four
+    law = [math.comb(calls, k) * p ** k * (1 - p) ** (calls - k) for k in range(calls + 1)]
+    for room in (3, 8, 11):
+        exact = sum((k - room) * q for k, q in enumerate(law) if k > room)
+        assert answers_excess(room, calls * p, calls * p * (1 - p)) == pytest.approx(exact)
+    assert answers_excess(11, 8.0, 6.0) < poisson_excess(11, 8.0)  # thinner tail
+    assert answers_excess(11, 8.0, 8.0) == poisson_excess(11, 8.0)  # no spread given
+    assert answers_excess(-2, 8.0, 6.0) == 10.0

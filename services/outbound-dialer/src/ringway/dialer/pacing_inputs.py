@@ -53,6 +53,13 @@ async def window_rates(uow: UnitOfWork, campaign: CampaignRead, profiles: tuple[
     return rates
 
 
+async def rolling_hour(uow: UnitOfWork, campaign_id: str, now: datetime) -> tuple[int, int]:
+    """(live answers, abandons) over the last hour: the pacer holds it under the cap too."""
+    counts = await _answer_counts(uow, campaign_id, now - timedelta(hours=1))
+    live = sum(counts.get(o.value, 0) for o in ANSWERED)
+    return live, counts.get(Outcome.ABANDONED.value, 0)
+
+
 async def _answer_counts(uow: UnitOfWork, campaign_id: str, since: datetime) -> dict[str, int]:
     t = tables.attempts
     rows = await uow.session.execute(
@@ -166,6 +173,7 @@ async def gather(uow: UnitOfWork, campaign: CampaignRead, rules: Rules, now: dat
         budget=min((r.budget for r in rates), default=0.0),
         live_in_window=min((r.live for r in rates), default=0),
         recent_live=recent_live, recent_abandoned=recent_abandoned, pace_factor=pace_factor,
+        rolling_hour=await rolling_hour(uow, campaign.id, now),
         inbound_over_target=await inbound_over_target(
             uow, now, campaign.settings.blend_max_inbound_wait_s),
         inbound_below_service_level=tuple(queues_below_target(

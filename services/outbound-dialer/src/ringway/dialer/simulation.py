@@ -30,6 +30,7 @@ class SimConfig:
     ring_timeout_s: float = 25.0
     carrier: CarrierProfile = field(default_factory=CarrierProfile)
     seed: int = 7
+    watch_hour: bool = True  # the pacer also holds the rolling hour under the cap
 
 
 @dataclass
@@ -235,7 +236,14 @@ class Simulator:
             mean_answer_s=_mean(self.answer_s, 10.0), connect_limit_s=self.c.connect_limit_s,
             abandon_cap=cap, window_rates={"day": rate}, budget=budget, live_in_window=r.live,
             recent_live=len(self.recent), recent_abandoned=sum(self.recent),
-            pace_factor=self.factor, spike_level=self.spike)
+            pace_factor=self.factor, spike_level=self.spike, rolling_hour=self._hour(now))
+
+    def _hour(self, now: float) -> tuple[int, int] | None:
+        if not self.c.watch_hour:
+            return None
+        while self.hour and self.hour[0][0] < now - HOUR:
+            self.hour.popleft()
+        return len(self.hour), sum(abandoned for _, abandoned in self.hour)
 
 
     def _ages(self, now: float) -> tuple[int, ...]:

@@ -159,6 +159,28 @@ def poisson_excess(room: int, mean: float) -> float:
     return mean * at_least - room * above
 
 
+def answers_excess(room: int, mean: float, variance: float) -> float:
+    """E[max(0, X - room)] for X a count of independent calls answering (mean, variance).
+
+    A sum of unlike coin flips is taken as the binomial law with its mean and variance:
+    its tail is thinner than the Poisson one when each call is likely to be answered.
+    """
+    if room <= 0:
+        return mean - room
+    if mean <= 0 or variance >= mean or variance <= 0:
+        return poisson_excess(room, mean)
+    fail = variance / mean
+    trials = mean / (1 - fail)
+    term = math.pow(fail, trials)
+    short = room * term  # E[max(0, room - X)], from the few counts below the room
+    for j in range(1, room):
+        if trials - j + 1 <= 0:
+            break
+        term *= (trials - j + 1) / j * (1 - fail) / fail
+        short += (room - j) * term
+    return max(0.0, mean - room + short)
+
+
 def _tails(k: int, mean: float) -> tuple[float, float]:
     """(P(X >= k), P(X >= k + 1)), with the far tail taken as nil to save the sum."""
     if k <= 0:

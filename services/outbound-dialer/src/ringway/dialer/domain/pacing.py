@@ -11,7 +11,7 @@ from ringway.dialer.domain.arrivals import (
     RingProfile,
     Supply,
     TalkTimes,
-    poisson_excess,
+    answers_excess,
     poisson_tail,
 )
 from ringway.dialer.domain.campaigns import DialingMode
@@ -25,6 +25,7 @@ BUDGET_MARGIN = 2.0        # losses taken twice over against the budget: the for
 SPIKE_FACTOR = 2.0         # recent abandon rate above twice the cap is a spike
 RECOVERY = 0.02            # pace factor regained per calm decision
 MAX_LINES_PER_AGENT = 6
+SAFE_ONLY_LOSS = 1e-5      # forecast abandons a decision may risk while none fits the budget
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class PacingInputs:
     window_rates: dict[str, float] = field(default_factory=dict)
     budget: float = 0.0
     live_in_window: int = 0
+    # (live answers, abandons) over the last hour: no regulation's window, a steadier pace.
+    rolling_hour: tuple[int, int] | None = None
     recent_live: int = 0
     recent_abandoned: int = 0
     pace_factor: float = 1.0
@@ -109,17 +112,37 @@ def _lines(i: PacingInputs, lines: int, reason: str, factor: float, expected: fl
 
 def _predictive(i: PacingInputs) -> PacingDecision:
     factor, spike = _pace_factor(i)
-    if any(rate >= i.abandon_cap for rate in i.window_rates.values()) or i.budget < 1:
+    if any(rate >= i.abandon_cap for rate in i.window_rates.values()):
         return _lines(i, i.agents_ready, "abandon_cap_guard", factor, spike_level=spike)
-    if i.samples < MIN_SAMPLES or i.live_in_window < MIN_LIVE or i.answer_rate <= 0:
+    if i.samples < MIN_SAMPLES or i.answer_rate <= 0:
         return _lines(i, i.agents_ready, "thin_data", factor, spike_level=spike)
+    if i.budget < 1 or i.live_in_window < MIN_LIVE:
+        # Not one abandon fits under the cap yet: over-dial only where none is credible
+        # (the day's first minutes, agents far more than the answers that can come).
+        lines, expected = _predictive_lines(i, 0.0)
+        reason = "abandon_cap_guard" if i.budget < 1 else "thin_data"
+        return _lines(i, _paced(i, lines, factor), reason, factor, expected, spike_level=spike)
+    target = _target(i)
+    lines, expected = _predictive_lines(i, target.allowed)
+    reason = "predictive" if factor >= 1 else "predictive_slowed"
+    return _lines(i, _paced(i, lines, factor), reason, factor, expected, target, spike)
+
+
+def _paced(i: PacingInputs, lines: int, factor: float) -> int:
+    """The pace factor shrinks only the over-dial beyond one call per ready agent."""
+    return max(i.agents_ready,
+               i.agents_ready + math.floor(max(0, lines - i.agents_ready) * factor))
+
+
+def _target(i: PacingInputs) -> AbandonTarget:
+    """The allowance of the worst compliance window, or of the last hour when stricter."""
     target = abandon_target(i.abandon_cap, max(i.window_rates.values(), default=0.0),
                             i.live_in_window)
-    lines, expected = _predictive_lines(i, target.allowed)
-    # The pace factor shrinks only the over-dial beyond one call per ready agent.
-    paced = i.agents_ready + math.floor(max(0, lines - i.agents_ready) * factor)
-    reason = "predictive" if factor >= 1 else "predictive_slowed"
-    return _lines(i, max(paced, i.agents_ready), reason, factor, expected, target, spike)
+    if i.rolling_hour is None:
+        return target
+    live, abandoned = i.rolling_hour
+    hour = abandon_target(i.abandon_cap, abandoned / live if live else 0.0, live)
+    return hour if hour.allowed < target.allowed else target
 
 
 def _pace_factor(i: PacingInputs) -> tuple[float, int]:
@@ -138,6 +161,8 @@ def _pace_factor(i: PacingInputs) -> tuple[float, int]:
 
 def _predictive_lines(i: PacingInputs, allowed: float) -> tuple[int, float]:
     """The most lines whose abandons stay within `allowed` per answer and the budget.
+
+    `allowed` 0 means none may be risked: at most SAFE_ONLY_LOSS abandons forecast.
 
     Each second ahead is checked: the answers expected by then (calls in flight by how long
     they have rung, new calls by the measured ring times) against the agents free by then
@@ -179,8 +204,10 @@ def _horizon_checks(i: PacingInputs) -> list[Check]:
     checks = []
     for seconds in range(1, last + 1):
         mean, variance = demand.by(seconds)
-        ringing = (mean - i.answered_waiting) * inflate
-        checks.append((i.answered_waiting + ringing, variance * inflate,
+        ringing = mean - i.answered_waiting
+        # Each call's answer chance scaled up by `inflate`: sum p' (1 - p') with p' = inflate p.
+        spread = inflate * ringing - inflate ** 2 * (ringing - variance)
+        checks.append((i.answered_waiting + ringing * inflate, max(0.0, spread),
                        *supply.by(seconds + i.connect_limit_s),
                        profile.answer_by(0, seconds) * inflate))
     return checks
@@ -214,15 +241,19 @@ def _fits(i: PacingInputs, checks: list[Check], new: int,
 
     An answer arriving in a given second is lost when the answers so far outnumber the
     agents free by then plus the connect limit. Answers are few and skewed, so their count
-    is taken as Poisson (a normal law would understate the tail several times over).
+    is taken as a sum of unlike coin flips (binomial by its mean and variance), never a
+    normal law, which would understate the tail several times over.
     """
-    lost, before = 0.0, 0.0
-    for demand, _, supply, _, p_new in checks:
+    lost, before, before_spread = 0.0, 0.0, 0.0
+    for demand, spread, supply, _, p_new in checks:
         ringing = demand - i.answered_waiting + new * p_new
+        spread += new * p_new * (1 - p_new)
         room = math.floor(supply) - i.answered_waiting
         # The answers of this second beyond the room left, counting earlier ones as placed.
-        lost += poisson_excess(room, ringing) - poisson_excess(room, before)
-        before = ringing
+        lost += (answers_excess(room, ringing, spread)
+                 - answers_excess(room, before, before_spread))
+        before, before_spread = ringing, spread
     within_budget = poisson_tail(math.floor(i.budget) + 1, BUDGET_MARGIN * lost) <= BUDGET_RISK
     answers = before + i.answered_waiting
-    return within_budget and lost <= allowed * max(answers, 1e-9), lost
+    limit = allowed * max(answers, 1e-9) if allowed > 0 else SAFE_ONLY_LOSS
+    return within_budget and lost <= limit, lost
