@@ -59,3 +59,48 @@ def test_rows_are_sent_in_key_order_even_when_keys_do_not_compare() -> None:
     assert [r["n"] for r in store._in_key_order(pending)] == [1, 2, 3]
     pending.rows = {(2,): {"n": 2}, ("1",): {"n": 1}}  # int and str: compared as text
     assert [r["n"] for r in store._in_key_order(pending)] == [1, 2]
+
+
+AWKWARD = ["plain", "with,comma", "{braces}", " spaced ", "NULL", "", 'quote"d', "back\\slash",
+           "é ü 日本", "tab\there"]
+
+
+@pytest.mark.postgres
+async def test_a_flush_and_a_prefetch_keep_awkward_text_and_large_counts_exactly(
+        metrics_factory: MetricsFactory, pg_url: str) -> None:
+    metrics = await metrics_factory(database_url=pg_url)
+    uow_factory = metrics.router.uow
+    noon = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    async with uow_factory() as uow:
+        with store.write_behind() as memory:
+            for n, queue in enumerate(AWKWARD):
+                await store.put(uow, tables.contact_seen, {"contact_id": f"c{n}"},
+                                {"queue_id": queue, "channel": "voice", "queued_at": noon})
+                await store.increment(uow, tables.agent_stats,
+                                      {"interval_start": noon, "agent_id": queue,
+                                       "queue_id": "q", "channel": "chat"},
+                                      {"answered": n, "handled": 1, "talk_ms_total": 2**40 + n,
+                                       "hold_ms_total": 0, "wrap_up_ms_total": 0})
+            await memory.flush(uow)
+    async with uow_factory() as uow:
+        with store.write_behind() as memory:
+            await store.prefetch(uow, tables.agent_stats, "agent_id", AWKWARD)
+            await store.prefetch(uow, tables.contact_seen, "contact_id", ["c0", "c9", "nobody"])
+        stats = (await uow.session.execute(select(tables.agent_stats))).mappings().all()
+    assert {r["agent_id"]: (r["answered"], r["talk_ms_total"]) for r in stats} == {
+        queue: (n, 2**40 + n) for n, queue in enumerate(AWKWARD)}
+    assert {key[1][0]: row["queue_id"] if row else None
+            for key, row in memory.known.items() if key[0] == "contact_seen"} == {
+        "c0": "plain", "c9": "tab\there", "nobody": None}
+    assert {key[1][0] for key, row in memory.known.items()
+            if key[0] == "agent_stats" and row is not None} == set(AWKWARD)
+
+
+def test_only_plain_strings_and_integers_travel_as_an_array_literal() -> None:
+    assert store.array_literal(["a,b", "NULL", ""]) == '{"a,b","NULL",""}'
+    assert store.array_literal([3, -1, 2**40]) == "{3,-1,1099511627776}"
+    assert store.array_literal(['a"b']) is None  # would need escaping: sent as a list
+    assert store.array_literal(["a\\b"]) is None
+    assert store.array_literal([True, 1]) is None  # not text the server reads as integers
+    assert store.array_literal(["a", None]) is None
+    assert store.array_literal([datetime(2026, 1, 1, tzinfo=UTC)]) is None

@@ -238,11 +238,15 @@ async def claim_all(uow: UnitOfWork, group: str, event_ids: Sequence[str]) -> se
     if not rows:
         return set()
     if uow.db.is_postgres:  # every id as one array: no per-row parameter processing
+        ids = [row["event_id"] for row in rows]
+        literal = store.array_literal(ids)
+        array = "CAST(:ids AS VARCHAR(64)[])" if literal is None else \
+            "CAST(CAST(:ids AS TEXT) AS VARCHAR(64)[])"
         result = await uow.session.execute(text(
-            "INSERT INTO inbox (consumer_group, event_id, processed_at) "
-            "SELECT :group, id, :now FROM unnest(CAST(:ids AS VARCHAR(64)[])) AS id "
+            "INSERT INTO inbox (consumer_group, event_id, processed_at) "  # noqa: S608
+            f"SELECT :group, id, :now FROM unnest({array}) AS id "
             "ON CONFLICT DO NOTHING RETURNING event_id"),
-            {"group": group, "now": now, "ids": [row["event_id"] for row in rows]})
+            {"group": group, "now": now, "ids": ids if literal is None else literal})
         return set(result.scalars())
     # One statement compiled once, sent as multi-row batches ("insertmanyvalues").
     statement = uow.db.insert(tables.inbox).on_conflict_do_nothing() \

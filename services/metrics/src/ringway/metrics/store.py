@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
-from sqlalchemy import Table, TypeDecorator, case, select, text
+from sqlalchemy import Table, TypeDecorator, any_, bindparam, case, cast, select, text
 from sqlalchemy.dialects import postgresql
 
 from ringway.shared.db.types import UtcDateTime
@@ -152,9 +152,15 @@ async def prefetch(uow: UnitOfWork, table: Table, column: str, values: Iterable[
     wanted = sorted(set(values))
     if buffer is None or not wanted:
         return
-    for start in range(0, len(wanted), CHUNK_ROWS):
-        chunk = wanted[start:start + CHUNK_ROWS]
-        query = select(table).where(table.c[column].in_(chunk))
+    key = table.c[column]
+    # PostgreSQL: all keys as one array, one statement whatever their number (an IN list
+    # costs a bound parameter each, and a new statement text for every length).
+    chunk_rows = len(wanted) if uow.db.is_postgres else CHUNK_ROWS
+    for start in range(0, len(wanted), chunk_rows):
+        chunk = wanted[start:start + chunk_rows]
+        query = select(table).where(
+            key == any_(cast(bindparam("keys", chunk), postgresql.ARRAY(key.type)))
+            if uow.db.is_postgres else key.in_(chunk))
         found = {r[column]: dict(r) for r in (await uow.session.execute(query)).mappings()}
         for value in chunk:
             buffer.known.setdefault((table.name, (value,)), found.get(value))
@@ -244,13 +250,35 @@ def _unnest_upsert(pending: _Pending, rows: list[dict[str, Any]], sets: str) -> 
         elif isinstance(kind, TypeDecorator):
             convert = kind.process_bind_param
             values = [convert(v, dialect) for v in values]
-        params[f"p{i}"] = values
-        casts.append(f"CAST(:p{i} AS {kind.compile(dialect=dialect)}[])")
+        literal = array_literal(values)
+        params[f"p{i}"] = values if literal is None else literal
+        array = f"{kind.compile(dialect=dialect)}[]"
+        casts.append(f"CAST(:p{i} AS {array})" if literal is None
+                     else f"CAST(CAST(:p{i} AS TEXT) AS {array})")
     # Names come from our own table definitions, values travel as bound arrays.
     sql = (f"INSERT INTO {table.name} ({', '.join(columns)}) "  # noqa: S608
            f"SELECT * FROM unnest({', '.join(casts)}) "
            f"ON CONFLICT ({', '.join(pending.key_names)}) DO UPDATE SET {sets}")
     return text(sql), params
+
+
+def array_literal(values: list[Any]) -> str | None:
+    """PostgreSQL's text form of an array of plain strings or integers; None for any other.
+
+    asyncpg checks each element of a list parameter against abstract base classes (~0.2 us
+    each, about a tenth of a batch's CPU); one text parameter that the server parses has
+    no per-element cost here. Strings are quoted (so commas, braces, spaces and "NULL" stay
+    text); one holding a quote or backslash, which would need escaping, takes the list path.
+    """
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds != {str}:
+        return None
+    inner = '","'.join(values)
+    if "\\" in inner or inner.count('"') != 2 * (len(values) - 1):
+        return None
+    return '{"' + inner + '"}'
 
 
 def _send(statement: Any, rows: list[dict[str, Any]]) -> list[Statement]:
