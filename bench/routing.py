@@ -46,6 +46,7 @@ from ringway.routing.domain import (
     Strategy,
     effects,
 )
+from ringway.routing.router import settle_heap
 from ringway.shared.contracts.common import Channel
 
 SKILLS = [f"skill{i:02d}" for i in range(50)]
@@ -288,7 +289,7 @@ def run(space: Workspace, ops: int, busy_target: int, every: int) -> dict[str, f
     clock = Clock()
     engine = loaded_engine(space, clock)
     naive = NaiveRouter(clock, {q.id: q for q in space.queues}, {a.id: a for a in space.agents})
-    settle()
+    settle_heap()  # what the service does once it has loaded: for both sides alike
     load, handled = Load(space, busy_target), deque[tuple[str, str]]()
     sampler = random.Random(5)
     indexed, on_sample, scan = Timings(), Timings(), Timings()
@@ -336,12 +337,6 @@ def run(space: Workspace, ops: int, busy_target: int, every: int) -> dict[str, f
     result.update({f"naive_{k}": v for k, v in summarize(scan, waiting).items()})
     result.update({f"sampled_{k}": v for k, v in summarize(on_sample, waiting).items()})
     return result
-
-
-def settle() -> None:
-    """Move the loaded workspace out of the collector's way, as the service does after start-up."""
-    gc.collect()
-    gc.freeze()
 
 
 def summarize(timings: Timings, waiting: int) -> dict[str, float]:

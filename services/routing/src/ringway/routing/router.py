@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -40,6 +41,9 @@ from ringway.shared.db.uow import UnitOfWork, UnitOfWorkFactory
 from ringway.shared.web.problems import ProblemError
 
 log = logging.getLogger(__name__)
+FREEZE_FROM = 10_000
+"""Agents and unfinished contacts loaded from which the loaded state is frozen (`settle_heap`):
+below, full collections are cheap and the full pass before freezing is not worth its time."""
 
 __all__ = ["Command", "Prepare", "Router", "facts_of"]
 
@@ -79,6 +83,8 @@ class Router:
         self._pending: list[Pending] = []
         self._wake = asyncio.Event()
         self._committer: asyncio.Task[None] | None = None
+        self.freeze_from = FREEZE_FROM
+        self.frozen = False
         self.transactions = 0
         self.largest_batch = 0
         """Commands written together at most so far (figures for operators and tests)."""
@@ -110,6 +116,9 @@ class Router:
 
     async def rebuild(self) -> None:
         """Replace the engine with one loaded from the database (the lock must be held)."""
+        if self.frozen:  # the engine this replaces was frozen: thawed, it can be collected
+            gc.unfreeze()
+            self.frozen = False
         async with self.uow() as uow:
             queues, agents, contacts = await store.load_rows(uow.session)
         engine = RoutingEngine(self.clock, max_missed_offers=self.max_missed_offers)
@@ -126,6 +135,9 @@ class Router:
         found = engine.resume()
         async with self.uow() as uow:
             await self.commit(uow, found)
+        if len(agents) + len(contacts) >= self.freeze_from:
+            settle_heap()
+            self.frozen = True
         log.info("routing engine rebuilt", extra={"agents": len(agents),
                                                    "contacts": len(contacts)})
 
@@ -335,6 +347,17 @@ async def _upsert_queue(uow: UnitOfWork, queue_id: str, config: QueueConfig) -> 
         await uow.session.execute(update(tables.queues).where(tables.queues.c.id == queue_id)
                                   .values(config=values, updated_at=now))
     return created
+
+
+def settle_heap() -> None:
+    """Freeze everything loaded so far out of the cyclic collector's way.
+
+    A loaded engine is mostly long-lived objects (agents, queues, heaps, waiting contacts);
+    left in the oldest generation, every full collection walks all of them again, a pause of
+    45-255 ms with 15,000 agents and a large backlog. Frozen, only what changed since is walked.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def _standby() -> ProblemError:
