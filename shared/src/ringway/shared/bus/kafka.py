@@ -71,6 +71,7 @@ class _KafkaMember(Subscription):
         self.task: asyncio.Task[None] | None = None
         # Pipelined handlers only: the batch being applied while the next one is fetched.
         self.flight: asyncio.Task[bool] | None = None
+        self.batches_since_collection = 0
 
     def _new_consumer(self) -> AIOKafkaConsumer:
         return AIOKafkaConsumer(
@@ -171,7 +172,10 @@ class _KafkaMember(Subscription):
                         self.flight = None
                         if not landed and apply is not None:  # it was prepared on top of it
                             apply = await self._prepare(prepare, batches)
-                    _collect_due()
+                    self.batches_since_collection += 1
+                    if not batches or self.batches_since_collection >= COLLECT_EVERY_BATCHES:
+                        _collect_due()
+                        self.batches_since_collection = 0
                     if apply is not None:
                         self.flight = asyncio.create_task(self._fly(apply, batches))
                     elif batches:
@@ -299,11 +303,16 @@ def _gc_paused() -> Iterator[None]:
         gc.enable()
 
 
+# A young-generation pass walks every live object of the batches in the pipeline (~20 ms
+# for polls of 20,000 records) and finds almost no cycles: one every few batches is enough.
+COLLECT_EVERY_BATCHES = 8
+
+
 def _collect_due() -> None:
     """With collection paused, run the pass the collector would have run by now (if any).
 
-    The pipeline never leaves collection on for long enough to run it itself; this keeps
-    cycles from piling up at one young-generation pass a batch, full passes as rarely as usual.
+    The pipeline never leaves collection on long enough for it to run by itself; this keeps
+    cycles from piling up, older generations as rarely as usual relative to young passes.
     """
     counts, thresholds = gc.get_count(), gc.get_threshold()
     for generation in (2, 1, 0):
