@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from ringway.selfservice.groupcommit import GroupCommit
+from ringway.selfservice.groupcommit import Coalesced, GroupCommit
 
 
 class Recorder:
@@ -78,3 +78,17 @@ async def test_a_batch_holds_at_most_max_batch_requests() -> None:
 
     assert [await task for task in tasks] == list("ABCDE")
     assert recorder.batches == [["a", "b"], ["c", "d"], ["e"]]
+
+
+async def test_many_wake_requests_within_the_delay_wake_the_relay_once() -> None:
+    woken: list[int] = []
+    nudge = Coalesced(lambda: woken.append(1), delay_s=0.01)
+
+    for _ in range(5):
+        nudge()
+    assert woken == []  # not at once: later batches join this wake-up
+    await asyncio.sleep(0.05)  # a later timer: fires after the nudge's
+    nudge()
+    await asyncio.sleep(0.05)
+
+    assert woken == [1, 1]

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ringway.selfservice import audit
-from ringway.selfservice.groupcommit import GroupCommit, driver_connection
+from ringway.selfservice.groupcommit import Coalesced, GroupCommit, driver_connection
+from ringway.selfservice.ids import event_row
 from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
 from ringway.shared.runtime import ServiceRuntime
 from ringway.shared.web.auth import Principal, Role
@@ -64,7 +65,7 @@ class AccountReads:
 
     def __init__(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
-        self._events = runtime.uow()  # only builds outbox rows; never opened
+        self._nudge = Coalesced(runtime.relay.notify)  # events written: the relay publishes
         self.group: GroupCommit[AccountRead, Figures] = GroupCommit(self._write)
 
     async def read(self, principal: Principal, customer_id: str, now: datetime) -> Figures:
@@ -84,13 +85,14 @@ class AccountReads:
         async with driver_connection(self.runtime.db) as conn:
             rows = await conn.fetch(_STATEMENT, *columns)
         if any(columns[5]):
-            self.runtime.relay.notify()
+            self._nudge()
         return [(int(r[1]), int(r[2]), int(r[3])) if r[0] else None for r in rows]
 
     def _event_row(self, read: AccountRead) -> dict[str, object] | None:
         # Checking one's account is a self-service action: it counts for containment.
         if Role.CUSTOMER not in read.principal.roles:
             return None
-        return self._events.outbox_row(SelfServiceActionCompleted(
+        return event_row(SelfServiceActionCompleted(
             customer_id=read.customer_id, session_id=read.principal.subject,
-            action="account_viewed", outcome="succeeded", occurred_at=read.now))
+            action="account_viewed", outcome="succeeded", occurred_at=read.now),
+            source=self.runtime.name)

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 
@@ -67,7 +71,29 @@ def create_app(settings: SelfServiceSettings, bus: EventBus, authenticator: Auth
     _run_in_background(runtime, app.state.clock, app.state.reconciler, reconcile_every_s)
     if runtime.db.is_postgres:
         hotpaths.install(app, runtime)
+    _freeze_after_start(app)
     return app
+
+
+def _freeze_after_start(app: FastAPI) -> None:
+    """Exempt everything alive after start-up from the cyclic GC's full collections.
+
+    The app, its models and its libraries are ~140,000 objects that live as long as the
+    process; each full collection walked them all, a 150-200 ms pause in the middle of
+    serving. Frozen, a full collection walks only what was made since.
+    """
+    started = app.router.lifespan_context
+
+    @asynccontextmanager
+    async def lifespan(target: FastAPI) -> AsyncIterator[Any]:
+        async with started(target) as state:
+            gc.freeze()
+            try:
+                yield state
+            finally:
+                gc.unfreeze()  # collectable again once the app stops (tests start many)
+
+    app.router.lifespan_context = lifespan
 
 
 def _run_in_background(runtime: ServiceRuntime, clock: Clock, reconciler: PaymentReconciler,

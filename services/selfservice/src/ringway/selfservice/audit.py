@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import insert
-from ulid import ULID
 
 from ringway.selfservice import tables
+from ringway.selfservice.ids import new_ulid
 from ringway.shared.db.uow import UnitOfWork
 from ringway.shared.web.auth import Principal
 
@@ -19,7 +19,7 @@ COLUMNS = ("id", "at", "actor", "roles", "action", "resource", "resource_id", "c
 def entry(principal: Principal, *, action: str, resource: str, resource_id: str | None,
           customer_id: str | None, at: datetime) -> dict[str, object]:
     """One audit row."""
-    return {"id": str(ULID()), "at": at, "actor": principal.subject[:200],
+    return {"id": new_ulid(), "at": at, "actor": principal.subject[:200],
             "roles": " ".join(sorted(principal.roles))[:100], "action": action,
             "resource": resource, "resource_id": resource_id, "customer_id": customer_id}
 

@@ -59,6 +59,28 @@ class GroupCommit(Generic[Item, Result]):
                 future.set_result(result)
 
 
+class Coalesced:
+    """Calls `wake` at most once per `delay_s`, however often it is asked to.
+
+    The outbox relay publishes in one transaction whatever is pending when it wakes; woken
+    after every batch it spent a transaction on every one or two events.
+    """
+
+    def __init__(self, wake: Callable[[], None], delay_s: float = 0.01) -> None:
+        self._wake = wake
+        self._delay_s = delay_s
+        self._timer: asyncio.TimerHandle | None = None
+
+    def __call__(self) -> None:
+        """Ask for a wake-up (within `delay_s`)."""
+        if self._timer is None:
+            self._timer = asyncio.get_running_loop().call_later(self._delay_s, self._fire)
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._wake()
+
+
 @contextlib.asynccontextmanager
 async def driver_connection(db: Database) -> AsyncIterator[Any]:
     """A pooled connection's asyncpg connection (autocommit unless the caller begins).

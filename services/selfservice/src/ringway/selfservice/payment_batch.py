@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ulid import ULID
-
 from ringway.selfservice import audit
 from ringway.selfservice.domain import payments
 from ringway.selfservice.domain.payments import ChargeResult, PaymentStatus
-from ringway.selfservice.groupcommit import GroupCommit, driver_connection
+from ringway.selfservice.groupcommit import Coalesced, GroupCommit, driver_connection
 from ringway.selfservice.idempotency import StoredResponse
+from ringway.selfservice.ids import event_row, new_ulid
 from ringway.selfservice.payments_schemas import PaymentCreate, PaymentRead
 from ringway.selfservice.payments_service import ledger_row, payment_event, payment_response
 from ringway.shared.runtime import ServiceRuntime
@@ -142,7 +141,7 @@ class Payments:
 
     def __init__(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
-        self._events = runtime.uow()  # only builds outbox rows; never opened
+        self._nudge = Coalesced(runtime.relay.notify)  # events written: the relay publishes
         self.reservations: GroupCommit[Reservation, PaymentRead | None] = GroupCommit(
             self._reserve)
         self.settlements: GroupCommit[Settlement, StoredResponse] = GroupCommit(self._settle)
@@ -179,7 +178,7 @@ class Payments:
             answers.append(answer)
         async with driver_connection(self.runtime.db) as conn:
             await conn.fetch(_SETTLE, *_columns(rows, 22))
-        self.runtime.relay.notify()
+        self._nudge()
         return answers
 
     def _settlement_row(self, s: Settlement) -> tuple[tuple[Any, ...], StoredResponse]:
@@ -189,7 +188,8 @@ class Payments:
         answer = payment_response(decided)
         entry = audit.entry(s.principal, action="pay", resource="payment",
                             resource_id=payment.id, customer_id=payment.customer_id, at=s.now)
-        event = self._events.outbox_row(payment_event(payment, s.principal, answer, s.now))
+        event = event_row(payment_event(payment, s.principal, answer, s.now),
+                          source=self.runtime.name)
         ledger = (ledger_row(payment.customer_id, "payment", -payment.amount_cents, payment.id,
                              s.now) if result.status is PaymentStatus.APPROVED else None)
         return ((payment.id, result.status.value, result.provider_ref, result.decline_code,
@@ -223,7 +223,7 @@ def _decide(asks: list[Reservation], figures: Sequence[Any]) -> dict[Reservation
         reserved[ask.customer_id] = reserved.get(ask.customer_id, 0) + amount
         if invoice_id is not None:
             invoices_taken.add(invoice_id)
-        made[ask] = PaymentRead(id=str(ULID()), customer_id=ask.customer_id,
+        made[ask] = PaymentRead(id=new_ulid(), customer_id=ask.customer_id,
                                 invoice_id=invoice_id, amount_cents=amount,
                                 currency=ask.currency, status=PaymentStatus.PENDING,
                                 created_at=ask.now)

@@ -20,12 +20,12 @@ from sqlalchemy import (
     select,
     update,
 )
-from ulid import ULID
 
 from ringway.selfservice import audit, idempotency, ownership, settlement, tables, writes
 from ringway.selfservice.domain import payments
 from ringway.selfservice.domain.payments import ChargeResult, PaymentStatus
 from ringway.selfservice.idempotency import StoredResponse
+from ringway.selfservice.ids import new_ulid
 from ringway.selfservice.payments_schemas import (
     InvoiceCreate,
     InvoiceRead,
@@ -52,7 +52,7 @@ async def create_invoice(uow_factory: UnitOfWorkFactory, *, principal: Principal
                          customer_id: str, body: InvoiceCreate, currency: str,
                          now: datetime) -> InvoiceRead:
     """Bill a customer: an open invoice and a ledger entry that raises the balance."""
-    invoice = InvoiceRead(id=str(ULID()), customer_id=customer_id, amount_cents=body.amount_cents,
+    invoice = InvoiceRead(id=new_ulid(), customer_id=customer_id, amount_cents=body.amount_cents,
                           currency=currency, description=body.description, status="open",
                           issued_at=now)
     async with uow_factory() as uow:
@@ -72,7 +72,7 @@ async def _ledger(uow: UnitOfWork, customer_id: str, kind: str, amount: int, ref
 def ledger_row(customer_id: str, kind: str, amount: int, reference: str,
                 now: datetime) -> dict[str, object]:
     """One ledger row (a positive amount adds to what is owed)."""
-    return {"id": str(ULID()), "customer_id": customer_id, "kind": kind, "amount_cents": amount,
+    return {"id": new_ulid(), "customer_id": customer_id, "kind": kind, "amount_cents": amount,
             "reference_id": reference, "at": now}
 
 
@@ -164,7 +164,7 @@ async def _reserve(uow: UnitOfWork, customer_id: str, body: PaymentCreate, curre
     # Under the customer's lock, pending payments count as paid: no double payment.
     await ownership.lock_customer(uow, customer_id)
     amount = await _amount(uow, customer_id, body)
-    payment = PaymentRead(id=str(ULID()), customer_id=customer_id, invoice_id=body.invoice_id,
+    payment = PaymentRead(id=new_ulid(), customer_id=customer_id, invoice_id=body.invoice_id,
                           amount_cents=amount, currency=currency, status=PaymentStatus.PENDING,
                           created_at=now)
     await uow.session.execute(_INSERT_PAYMENT, {"idempotency_key": key, **payment.model_dump()})
