@@ -15,7 +15,7 @@ from ringway.dialer.domain.arrivals import (
     poisson_tail,
 )
 from ringway.dialer.domain.campaigns import DialingMode
-from ringway.dialer.domain.target import AbandonTarget, abandon_target
+from ringway.dialer.domain.target import HOUR_Z, AbandonTarget, abandon_target
 
 MIN_SAMPLES = 200          # attempts before the answer-rate estimate is trusted
 MIN_LIVE = 34              # live answers before one abandon fits under a 3% cap
@@ -141,7 +141,7 @@ def _target(i: PacingInputs) -> AbandonTarget:
     if i.rolling_hour is None:
         return target
     live, abandoned = i.rolling_hour
-    hour = abandon_target(i.abandon_cap, abandoned / live if live else 0.0, live)
+    hour = abandon_target(i.abandon_cap, abandoned / live if live else 0.0, live, HOUR_Z)
     return hour if hour.allowed < target.allowed else target
 
 

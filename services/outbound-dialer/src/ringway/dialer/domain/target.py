@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 
 MARGIN_Z = 2.0         # standard deviations of the abandon count kept as margin
+HOUR_Z = 1.5           # the same for the last hour, which no regulation defines
 MAX_MARGIN = 0.5       # never aim above half the cap while data is thin
 BASE_SHARE = 0.5       # a decision's forecast abandon ratio, as a share of the aim, when on aim
 SLACK_GAIN = 2.0       # extra ratio per point of rate below the aim (the slack is spent)
@@ -28,12 +29,12 @@ class AbandonTarget:
     allowed: float
 
 
-def abandon_target(cap: float, rate: float, live: int) -> AbandonTarget:
+def abandon_target(cap: float, rate: float, live: int, z: float = MARGIN_Z) -> AbandonTarget:
     """The aim under `cap` for a window at `rate` over `live` answers, and the allowance."""
     if cap <= 0:
         return AbandonTarget(0.0, 0.0)
     # Abandons to come are roughly Poisson: their swing is sqrt of what the cap allows.
-    margin = MAX_MARGIN if live <= 0 else min(MAX_MARGIN, MARGIN_Z / math.sqrt(cap * live))
+    margin = MAX_MARGIN if live <= 0 else min(MAX_MARGIN, z / math.sqrt(cap * live))
     aim = cap * (1 - margin)
     allowed = BASE_SHARE * aim + SLACK_GAIN * (aim - rate)
     return AbandonTarget(aim, min(HIGH_SHARE * aim, max(LOW_SHARE * aim, allowed)))
