@@ -30,7 +30,12 @@ ADMIN = {"Authorization": f"Bearer {Authenticator(SECRET).mint('fuzz', {Role.ADM
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Self-service served over real HTTP from its own thread and event loop."""
     tmp: Path = tmp_path_factory.mktemp("fuzz")
-    settings_ = SelfServiceSettings(data_dir=tmp, database_url=f"sqlite+aiosqlite:///{tmp}/s.db",
+    yield from serve(tmp, f"sqlite+aiosqlite:///{tmp}/s.db")
+
+
+def serve(tmp: Path, database_url: str) -> Iterator[str]:
+    """Serve self-service on this database until the generator is closed; its base URL."""
+    settings_ = SelfServiceSettings(data_dir=tmp, database_url=database_url,
                                     password_memory_kib=1024, password_time_cost=1)
     app = create_app(settings_, InProcessBus(), Authenticator(SECRET), owns_bus=True)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
@@ -39,9 +44,11 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     while not server.started:
         time.sleep(0.05)
     port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:  # also when the generator is closed early
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +73,25 @@ def test_no_input_valid_or_not_gets_a_server_error(api: Any, live_url: str,
         except Unsatisfiable:
             assert mode is GenerationMode.NEGATIVE  # nothing in it can be made invalid
     assert checked >= 30
+
+
+# The routes PostgreSQL serves from the grouped hot paths before FastAPI sees the request.
+HOT = {("GET", "/customers/{customer_id}/account"), ("POST", "/customers/{customer_id}/payments")}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
+def test_no_input_to_the_hot_paths_on_postgres_gets_a_server_error(
+        api: Any, tmp_path: Path, pg_url: str, mode: GenerationMode) -> None:
+    hot = [op for op in operations(api) if (op.method.upper(), op.path) in HOT]
+    assert len(hot) == 2
+    served = serve(tmp_path, pg_url)
+    url = next(served)
+    try:
+        for operation in hot:
+            fuzz(operation, mode, url)
+    finally:
+        served.close()
 
 
 def fuzz(operation: Any, mode: GenerationMode, live_url: str) -> None:

@@ -38,7 +38,7 @@ _PAYERS = frozenset({Role.CUSTOMER})
 _JSON = [(b"content-type", b"application/json")]
 _PROBLEM = [(b"content-type", b"application/problem+json")]
 # As the route's Idempotency-Key header declares it.
-_KEY = re.compile(r"^[\x21-\x7e]{1,100}$")
+_KEY = re.compile(r"[\x21-\x7e]{1,100}")
 
 
 class HotPaths:
@@ -61,10 +61,10 @@ class HotPaths:
                     and await self._account(scope, customer_id, send)):
                 return
             if rest == "payments" and customer_id and scope["method"] == "POST":
-                key = self._payment_key(scope, customer_id)
-                if key is not None:
+                payer = self._payer(scope, customer_id)
+                if payer is not None:
                     body = await _read_body(receive)
-                    if body is None or await self._pay(scope, customer_id, key, body, send):
+                    if body is None or await self._pay(scope, customer_id, *payer, body, send):
                         return  # answered (or the client left)
                     receive = _replay(body, receive)
         await self.app(scope, receive, send)
@@ -89,8 +89,9 @@ class HotPaths:
             "open_invoices": figures[2]})
         return True
 
-    def _payment_key(self, scope: Scope, customer_id: str) -> str | None:
-        """The Idempotency-Key of a customer's own JSON payment; None: the route answers."""
+    def _payer(self, scope: Scope, customer_id: str) -> tuple[Principal, str] | None:
+        """Who pays, and the Idempotency-Key, of a permitted JSON payment; None: the route
+        answers."""
         principal = self._principal(scope)
         if (principal is None or not principal.has_any(_PAYERS)
                 or not may_act_for(principal, customer_id)):
@@ -100,12 +101,12 @@ class HotPaths:
             if name in (b"idempotency-key", b"content-type"):
                 found[name] = "" if name in found else value.decode("latin-1")
         key, kind = found.get(b"idempotency-key", ""), found.get(b"content-type", "")
-        if not _KEY.match(key) or kind.split(";")[0].strip() != "application/json":
+        if not _KEY.fullmatch(key) or kind.split(";")[0].strip() != "application/json":
             return None
-        return key
+        return principal, key
 
-    async def _pay(self, scope: Scope, customer_id: str, key: str, raw: bytes,
-                   send: Send) -> bool:
+    async def _pay(self, scope: Scope, customer_id: str, principal: Principal, key: str,
+                   raw: bytes, send: Send) -> bool:
         """Reserve, charge and settle a valid payment; False: the route answers."""
         try:
             parsed = json.loads(raw)
@@ -114,7 +115,6 @@ class HotPaths:
             return False  # the route names what is wrong (422)
         if card_fields(parsed):
             return False  # the route refuses it without echoing it
-        principal = self._principal(scope)
         settings = self.state.selfservice.settings
         now = self.state.clock()
         try:
@@ -122,7 +122,7 @@ class HotPaths:
                 Reservation(customer_id, key, body, settings.currency, now))
         except Exception:  # noqa: BLE001 - rolled back: the route reruns it alone
             return False
-        if payment is None or principal is None:
+        if payment is None:
             return False  # not simply reserved (replay, 404, 409): nothing was kept
         ctx = PaymentContext(self.state.selfservice.provider, settings.currency,
                              settings.payment_timeout_s)

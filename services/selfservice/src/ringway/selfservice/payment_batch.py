@@ -29,12 +29,14 @@ from ringway.selfservice.payments_service import ledger_row, payment_event, paym
 from ringway.shared.runtime import ServiceRuntime
 from ringway.shared.web.auth import Principal
 
+# MATERIALIZED: the customers are locked by one scan in id order, never row by row in the
+# order a join would probe them (two batches locking in different orders could deadlock).
 _CLAIM_AND_LOCK = """
 WITH claimed AS (
   INSERT INTO idempotency_keys (customer_id, key, fingerprint, created_at)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[])
   ON CONFLICT DO NOTHING RETURNING customer_id, key
-), locked AS (
+), locked AS MATERIALIZED (
   SELECT c.id FROM customers c
   WHERE c.id IN (SELECT customer_id FROM claimed) AND c.erased_at IS NULL
   ORDER BY c.id FOR NO KEY UPDATE
@@ -160,8 +162,8 @@ class Payments:
             figures = await conn.fetch(_FIGURES, *_columns(
                 [(a.customer_id, a.body.invoice_id) for a in live], 2)) if live else []
             made = _decide(live, figures)
-            released = [key for key in held if key not in {(p.customer_id, a.key)
-                                                            for a, p in made.items()}]
+            kept = {(p.customer_id, a.key) for a, p in made.items()}
+            released = [key for key in held if key not in kept]
             if made or released:
                 await conn.execute(_RESERVE, *_columns(
                     [(p.id, p.customer_id, p.invoice_id, p.amount_cents, p.currency,
