@@ -117,7 +117,6 @@ class EngineCore:
         """
         if not worse_only:
             agent.refile = True
-        agent.invalidate()
         self.dirty_agents.add(agent.spec.id)
         agent.refresh()
         # Filing is deferred to `flush`: a decision often changes one agent twice (release,

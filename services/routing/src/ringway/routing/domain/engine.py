@@ -62,7 +62,7 @@ class RoutingEngine(ConsultCommands):
     def _refile(self, agent_ids: set[str]) -> None:
         agents = [self.agents[a] for a in sorted(agent_ids) if a in self.agents]
         for agent in agents:
-            agent.pools = self.pools_of(agent)
+            agent.use_pools(self.pools_of(agent))
             self.reindex(agent)
         for agent in agents:
             self.match_agent(agent)
@@ -188,14 +188,23 @@ class RoutingEngine(ConsultCommands):
         now, timers = self.clock(), self.timers
         if not timers or timers[0][0] > now:
             return  # the common case: nothing due
+        contacts = self.contacts
         while timers and timers[0][0] <= now:  # `pop_due`, inlined: this loop is hot
             _, _, kind, ident, token = heappop(timers)
             if kind == "shift":
                 self._shift_boundary(ident, token)
                 continue
-            contact = self.contacts.get(ident)
-            if contact is not None:
-                self._fire(kind, contact, token)
+            contact = contacts.get(ident)
+            if contact is None:
+                continue
+            # Most timers are stale (the offer was accepted, the contact stopped waiting):
+            # passed over here without a call.
+            if kind == "offer":
+                if contact.status is not OFFERED or contact.offers != token:
+                    continue
+            elif kind == "step" and (contact.epoch != token or contact.status not in WAITING):
+                continue
+            self._fire(kind, contact, token)
 
     def _fire(self, kind: str, contact: ContactRecord, token: int) -> None:
         status = contact.status
@@ -290,7 +299,7 @@ class RoutingEngine(ConsultCommands):
     def resume(self) -> list[fx.Effect]:
         """After restoring: index every agent, fire overdue timers, match what can match."""
         for agent in self.agents.values():
-            agent.pools = self.pools_of(agent)
+            agent.use_pools(self.pools_of(agent))
             self.reindex(agent)
             # Normally the stored state; a shift that began or ended while down changes it.
             self.update_state(agent)

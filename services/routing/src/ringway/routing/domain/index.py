@@ -84,17 +84,6 @@ class Filing:
         self.entries: dict[Slot, AgentEntry] = {}
 
 
-def _first(strategy: Strategy, agent: AgentRecord, slot: AgentSlot, skilled: float) -> float:
-    """The strategy's part of an agent's key in a heap (lower is better)."""
-    if strategy is LONGEST_IDLE:
-        return float(agent.load.get(slot.channel, 0))
-    if strategy is LEAST_OCCUPIED:
-        return agent.occupancy()
-    if strategy is MOST_SKILLED:
-        return skilled
-    return float(agent.last_offer.get(slot.queue_id, -1))
-
-
 class AgentIndex:
     """Available agents per (queue, overflow step, channel), ordered by the queue's strategy.
 
@@ -128,22 +117,22 @@ class AgentIndex:
         if filing is None or filing.pools is not agent.pools:
             filing = self._refiling(agent, filing)
         agent.stamp = stamp
-        entries, free, idle, load = filing.entries, agent.free, agent.idle_since, agent.load
-        occupancy = agent.occupancy()
-        for queue, _, skill, targets in agent.pools:
-            strategy = queue.strategy
-            for channel, slot in targets:
-                if channel not in free:
-                    continue
-                # Inline rather than `_first`: this loop is the hot path of every decision.
+        entries, idle, load, targets = filing.entries, agent.idle_since, agent.load, agent.targets
+        occupancy = -1.0  # computed once, if a least-occupied queue needs it
+        for channel in agent.free:
+            on_channel = float(load.get(channel, 0))
+            for slot, strategy, skilled, queue_id, _ in targets.get(channel, ()):
+                # Inline: this loop is the hot path of every freed agent.
                 if strategy is LONGEST_IDLE:
-                    first = float(load.get(channel, 0))
+                    first = on_channel
                 elif strategy is LEAST_OCCUPIED:
+                    if occupancy < 0:
+                        occupancy = agent.occupancy()
                     first = occupancy
                 elif strategy is MOST_SKILLED:
-                    first = -skill
+                    first = skilled
                 else:
-                    first = float(agent.last_offer.get(queue.id, -1))
+                    first = float(agent.last_offer.get(queue_id, -1))
                 old = entries.get(slot)
                 if old is not None:
                     if old[0] < first or (old[0] == first and old[1] <= idle):
@@ -189,13 +178,14 @@ class AgentIndex:
                 self._drop(slot, _heappop(heap), agent)
             elif not self._current(slot, entry, agent):
                 pass
-            elif agent.spec.id in declined:
+            elif declined and agent.spec.id in declined:
                 skipped.append(_heappop(heap))
             else:
                 found = agent
                 break
-        for entry in skipped:
-            _heappush(heap, entry)
+        if skipped:
+            for entry in skipped:
+                _heappush(heap, entry)
         return found
 
     def _drop(self, slot: AgentSlot, entry: AgentEntry, agent: AgentRecord) -> None:
@@ -206,8 +196,16 @@ class AgentIndex:
 
     def _current(self, slot: AgentSlot, entry: AgentEntry, agent: AgentRecord) -> bool:
         """True if the top entry's key is current; else move it down to its true place."""
-        first = entry[0] if slot.strategy is MOST_SKILLED else _first(
-            slot.strategy, agent, slot, 0.0)
+        strategy = slot.strategy
+        # `_first` inline: this runs on most peeks.
+        if strategy is LONGEST_IDLE:
+            first = float(agent.load.get(slot.channel, 0))
+        elif strategy is MOST_SKILLED:
+            first = entry[0]
+        elif strategy is LEAST_OCCUPIED:
+            first = agent.occupancy()
+        else:
+            first = float(agent.last_offer.get(slot.queue_id, -1))
         stamp = agent.stamp
         if stamp <= entry[2] and first == entry[0] and agent.idle_since == entry[1]:
             return True
@@ -265,12 +263,9 @@ class ContactIndex:
     def best_for(self, agent: AgentRecord) -> ContactRecord | None:
         """The contact a freed agent should take next: queue priority, then its place in line."""
         best, best_key = None, None
-        free, agent_id = agent.free, agent.spec.id
-        for queue, _, _, targets in agent.pools:
-            rank = -queue.priority
-            for channel, target in targets:
-                if channel not in free:
-                    continue
+        agent_id, targets = agent.spec.id, agent.targets
+        for channel in agent.free:
+            for target, _, _, _, rank in targets.get(channel, ()):
                 # The agent heap of a pool links to the contact heap it serves, sparing a
                 # tuple-keyed lookup per pool on every freed agent.
                 pool_slot: AgentSlot = target  # type: ignore[assignment]

@@ -25,6 +25,8 @@ from ringway.routing.domain.records import AgentRecord, ContactRecord
 
 MISSED_OFFER = "missed_offer"
 AHT_WEIGHT = 0.1
+JUST_OFFERED = frozenset({OFFERED})
+COMPLETABLE = HANDLING | {WRAP_UP}
 
 
 class ContactCommands(EngineCore):
@@ -67,7 +69,7 @@ class ContactCommands(EngineCore):
         """The agent takes the offered contact; an expired or someone else's offer is refused."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, frozenset({OFFERED}), agent_id, "accept")
+        self._expect(contact, JUST_OFFERED, agent_id, "accept")
         now = self.clock()
         agent = self.agent(agent_id)
         self.leave_queue(contact)
@@ -87,7 +89,7 @@ class ContactCommands(EngineCore):
         """The agent declines the offer: the contact goes back to its place."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, frozenset({OFFERED}), agent_id, "reject")
+        self._expect(contact, JUST_OFFERED, agent_id, "reject")
         self.decline(contact, "rejected")
         return self.take_effects()
 
@@ -167,7 +169,7 @@ class ContactCommands(EngineCore):
         """Close a handled contact with its disposition; the agent's capacity is free again."""
         self.run_timers()
         contact = self.contact(contact_id)
-        self._expect(contact, HANDLING | {WRAP_UP}, agent_id, "complete")
+        self._expect(contact, COMPLETABLE, agent_id, "complete")
         self.no_consult(contact, "complete")
         self.end_handling(contact, disposition, resolved, automatic=False)
         return self.take_effects()

@@ -12,6 +12,7 @@ from ringway.routing.domain.model import (
     VOICE,
     AgentSpec,
     QueueSpec,
+    Strategy,
 )
 from ringway.shared.contracts.common import Channel
 
@@ -31,14 +32,27 @@ class Slot:
 Pool = tuple[QueueSpec, int, float, tuple[tuple[Channel, Slot], ...]]
 """A (queue, overflow step) whose contacts an agent may take: its skill score there, and the
 heap of each channel the agent may be filed in."""
+Target = tuple[Slot, Strategy, float, str, int]
+"""One heap of an agent's pools: the heap, the queue's strategy, minus the agent's skill score
+there, the queue's id and minus the queue's priority."""
+
+
+def targets_by_channel(pools: tuple[Pool, ...]) -> dict[Channel, tuple[Target, ...]]:
+    """The heaps of the pools, per channel (the hot loops go through free channels only)."""
+    grouped: dict[Channel, list[Target]] = {}
+    for queue, _, skill, targets in pools:
+        for channel, slot in targets:
+            grouped.setdefault(channel, []).append(
+                (slot, queue.strategy, -skill, queue.id, -queue.priority))
+    return {channel: tuple(found) for channel, found in grouped.items()}
 
 
 class AgentRecord:
     """An agent's routing state: presence, load per channel, the heaps it is in."""
 
     __slots__ = ("contacts", "free", "idle_since", "last_offer", "load", "missed", "on_shift",
-                 "pools", "presence", "reason", "refile", "shift_epoch", "slots", "spec", "stamp",
-                 "state", "state_since", "version", "waiting_for_me")
+                 "pools", "presence", "reason", "refile", "shift_epoch", "spec", "stamp",
+                 "state", "state_since", "targets", "waiting_for_me")
 
     def __init__(self, spec: AgentSpec, now: float) -> None:
         self.spec = spec
@@ -52,8 +66,7 @@ class AgentRecord:
         self.contacts: set[str] = set()
         self.last_offer: dict[str, int] = {}
         self.pools: tuple[Pool, ...] = ()
-        self.slots: list[Slot] = []
-        self.version = 0
+        self.targets: dict[Channel, tuple[Target, ...]] = {}
         self.waiting_for_me: set[str] = set()
         self.free: tuple[Channel, ...] = ()
         self.on_shift = True
@@ -63,12 +76,9 @@ class AgentRecord:
         self.refile = False
         """A change since the last filing may have made the agent a better pick somewhere."""
 
-    def invalidate(self) -> None:
-        """Every heap entry of this agent becomes stale."""
-        for slot in self.slots:
-            slot.live -= 1
-        self.slots.clear()
-        self.version += 1
+    def use_pools(self, pools: tuple[Pool, ...]) -> None:
+        """Set the pools the agent is in (and their heaps per channel)."""
+        self.pools, self.targets = pools, targets_by_channel(pools)
 
     def free_on(self, channel: Channel) -> bool:
         """Ready with spare capacity on the channel, as of the last `refresh`."""
