@@ -36,7 +36,9 @@ AB_WITHIN, AB_WAIT, LONGEST = _I["abandoned_within_sl"], _I["abandon_wait_ms_tot
 TALK, HOLD, WRAP, TRANSFERS, RESOLVED = _I["talk_ms_total"], _I["hold_ms_total"], \
     _I["wrap_up_ms_total"], _I["transfers"], _I["resolved"]
 WIDTH = len(COUNT_NAMES)
-_MISSING = object()
+# The row each kind's fold looks up, by the first of its fields.
+LOOKUPS = {"contact.queued": tables.contact_seen, "contact.transferred": tables.contact_seen,
+           "agent.state_changed": tables.agent_presence}
 
 
 class Fold:
@@ -85,12 +87,23 @@ class Fold:
             row = self.reasons[key] = [0] * len(REASON_AMOUNTS)
         return row
 
-    async def _row(self, uow: UnitOfWork, table: Any, name: str,
-                   value: str) -> dict[str, Any] | None:
-        found = self.memory.known.get((table.name, (value,)), _MISSING)
-        if found is _MISSING:  # not prefetched (or forgotten by a full-path handler)
-            return await store.row(uow, table, **{name: value})
-        return found  # type: ignore[return-value]
+    def _row(self, table: Any, value: str) -> dict[str, Any] | None:
+        # The caller made it known (prefetched, or read by `ensure_known`): folding awaits
+        # nothing, so an event costs no coroutine.
+        return self.memory.known[(table.name, (value,))]
+
+    def dispatch(self) -> dict[str, Any]:
+        """Event type -> the method folding its fast-decoded fields."""
+        return {"contact.queued": self.queued, "contact.accepted": self.accepted,
+                "contact.completed": self.completed, "contact.abandoned": self.abandoned,
+                "contact.transferred": self.transferred,
+                "agent.state_changed": self.state_changed}
+
+    async def ensure_known(self, uow: UnitOfWork, kind: str, fields: tuple[Any, ...]) -> None:
+        """Read the row this event's fold looks up if the batch's memory does not hold it."""
+        table = LOOKUPS.get(kind)
+        if table is not None and (table.name, (fields[0],)) not in self.memory.known:
+            await store.row(uow, table, **{table.primary_key.columns[0].name: fields[0]})
 
     def _mark(self, contact: str, queue: str, channel: str, arrived: datetime,
               waiting: int, at: datetime) -> None:
@@ -98,10 +111,10 @@ class Fold:
                         {"queue_id": queue, "channel": channel, "arrived_at": as_utc(arrived),
                          "waiting": waiting, "changed_at": as_utc(at)}, newer_by="changed_at")
 
-    async def queued(self, uow: UnitOfWork, contact: str, queue: str, channel: str,
-                     arrived: datetime, reason: str | None, time: datetime) -> None:
+    def queued(self, contact: str, queue: str, channel: str, arrived: datetime,
+               reason: str | None, time: datetime) -> None:
         """As ingest.contact_queued (without a customer)."""
-        seen = await self._row(uow, tables.contact_seen, "contact_id", contact)
+        seen = self._row(tables.contact_seen, contact)
         moment = arrived if seen is None else time
         if seen is not None and seen["queue_id"] != queue:
             self._interval(moment, seen["queue_id"], seen["channel"])[TRANSFERS] += 1
@@ -112,10 +125,10 @@ class Fold:
         if reason:
             self._reason(moment, queue, channel, reason)[0] += 1
 
-    async def transferred(self, uow: UnitOfWork, contact: str, queue: str, channel: str,
-                          at: datetime, arrived: datetime, cold: bool) -> None:
+    def transferred(self, contact: str, queue: str, channel: str, at: datetime,
+                    arrived: datetime, cold: bool) -> None:
         """As ingest.contact_transferred."""
-        seen = await self._row(uow, tables.contact_seen, "contact_id", contact)
+        seen = self._row(tables.contact_seen, contact)
         source = seen["queue_id"] if seen is not None else queue
         self._interval(at, source, channel)[TRANSFERS] += 1
         self.memory.put(tables.contact_seen, {"contact_id": contact},
@@ -165,10 +178,10 @@ class Fold:
             why[1] += 1
             why[2] += resolved
 
-    async def state_changed(self, uow: UnitOfWork, agent: str, state: str, reason: str | None,
-                            at: datetime) -> None:
+    def state_changed(self, agent: str, state: str, reason: str | None,
+                      at: datetime) -> None:
         """As ingest.agent_state_changed."""
-        presence = await self._row(uow, tables.agent_presence, "agent_id", agent)
+        presence = self._row(tables.agent_presence, agent)
         if presence is not None and presence["since"] > as_utc(at):
             return  # older than what we know: its span is already accounted for
         if presence is not None:

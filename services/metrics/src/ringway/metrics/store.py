@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, TypeDecorator, any_, bindparam, case, cast, select, text
@@ -241,9 +242,12 @@ def _unnest_upsert(pending: _Pending, rows: list[dict[str, Any]], sets: str) -> 
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     table, columns = pending.table, list(rows[0])
     casts, params = [], {}
-    for i, name in enumerate(columns):
+    # Rows to columns in C (itemgetter, zip) rather than a comprehension per column.
+    by_column = zip(*map(itemgetter(*columns), rows), strict=True) if len(columns) > 1 else \
+        [tuple(row[columns[0]] for row in rows)]
+    for i, (name, column) in enumerate(zip(columns, by_column, strict=True)):
         kind = table.c[name].type
-        values = [row[name] for row in rows]
+        values = list(column)
         if isinstance(kind, UtcDateTime):  # most are UTC already: convert only the others
             utc = kind.process_bind_param
             values = [v if v is None or v.tzinfo is UTC else utc(v, dialect) for v in values]
