@@ -66,7 +66,7 @@ class Coalesced:
     after every batch it spent a transaction on every one or two events.
     """
 
-    def __init__(self, wake: Callable[[], None], delay_s: float = 0.01) -> None:
+    def __init__(self, wake: Callable[[], None], delay_s: float = 0.025) -> None:
         self._wake = wake
         self._delay_s = delay_s
         self._timer: asyncio.TimerHandle | None = None
