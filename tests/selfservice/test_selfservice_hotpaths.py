@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import pytest
-from selfservice_harness import SelfService, assert_problem, eventually
+from selfservice_harness import SelfService, assert_problem, eventually, running_selfservice
 from sqlalchemy import func, select
 
 from ringway.selfservice import tables
@@ -214,3 +215,24 @@ async def test_a_failing_settlement_batch_settles_each_payment_alone_once(
         audited = await session.scalar(select(func.count()).select_from(tables.audit_log).where(
             tables.audit_log.c.action == "pay"))
     assert audited == 3
+
+
+async def test_two_replicas_paying_for_the_same_customers_never_pay_more_than_is_owed(
+        pg_selfservice: SelfService, tmp_path: Path, pg_url: str) -> None:
+    customers = [(await pg_selfservice.register(f"c{i}@example.com"))["id"] for i in range(2)]
+    for customer in customers:
+        await pg_selfservice.invoice(customer, 5000)
+    async with running_selfservice(tmp_path / "replica", pg_url) as replica:
+        # Each replica groups its own payments; only the database's locks order the two.
+        replicas = [pg_selfservice, replica]
+        asks = [(replicas[n % 2], customers[n % 4 // 2], f"key-{n}") for n in range(24)]
+        answers = await asyncio.gather(*(app.pay(customer, key, amount_cents=1000)
+                                         for app, customer, key in asks))
+
+    for customer in customers:
+        codes = sorted(a.status_code for (_, c, _), a in zip(asks, answers, strict=True)
+                       if c == customer)
+        assert codes == [201] * 5 + [409] * 7
+        account = (await pg_selfservice.client.get(
+            f"/customers/{customer}/account", headers=pg_selfservice.customer(customer))).json()
+        assert (account["balance_cents"], account["pending_cents"]) == (0, 0)
