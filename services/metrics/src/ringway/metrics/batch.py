@@ -235,21 +235,24 @@ def _first_fresh(events: Sequence[_Read], fresh: set[str]) -> list[_Read]:
 async def claim_all(uow: UnitOfWork, group: str, event_ids: Sequence[str]) -> set[str]:
     """Mark events processed; returns the ids that were not (each once, even if repeated)."""
     now = datetime.now(UTC)
-    rows = [{"consumer_group": group, "event_id": i, "processed_at": now}
-            for i in dict.fromkeys(event_ids)]
-    if not rows:
+    ids = list(dict.fromkeys(event_ids))
+    if not ids:
         return set()
     if uow.db.is_postgres:  # every id as one array: no per-row parameter processing
-        ids = [row["event_id"] for row in rows]
         literal = store.array_literal(ids)
         array = "CAST(:ids AS VARCHAR(64)[])" if literal is None else \
             "CAST(CAST(:ids AS TEXT) AS VARCHAR(64)[])"
-        result = await uow.session.execute(text(
-            "INSERT INTO inbox (consumer_group, event_id, processed_at) "  # noqa: S608
+        # When every id is claimed (the usual case) only the count comes back, not each id.
+        count, claimed = (await uow.session.execute(text(
+            "WITH claimed AS (INSERT INTO inbox (consumer_group, event_id, processed_at) "  # noqa: S608
             f"SELECT :group, id, :now FROM unnest({array}) AS id "
-            "ON CONFLICT DO NOTHING RETURNING event_id"),
-            {"group": group, "now": now, "ids": ids if literal is None else literal})
-        return set(result.scalars())
+            "ON CONFLICT DO NOTHING RETURNING event_id) "
+            "SELECT count(*), CASE WHEN count(*) = :n THEN NULL ELSE array_agg(event_id) END "
+            "FROM claimed"),
+            {"group": group, "now": now, "ids": ids if literal is None else literal,
+             "n": len(ids)})).one()
+        return set(ids) if count == len(ids) else set(claimed or ())
+    rows = [{"consumer_group": group, "event_id": i, "processed_at": now} for i in ids]
     # One statement compiled once, sent as multi-row batches ("insertmanyvalues").
     statement = uow.db.insert(tables.inbox).on_conflict_do_nothing() \
         .returning(tables.inbox.c.event_id)

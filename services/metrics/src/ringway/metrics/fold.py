@@ -11,7 +11,7 @@ tests compare the two paths on every report.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from ringway.metrics import store, tables
@@ -26,6 +26,7 @@ AGENT_AMOUNTS = ("answered", "handled", "talk_ms_total", "hold_ms_total", "wrap_
 REASON_KEY = ("interval_start", "queue_id", "channel", "reason")
 REASON_AMOUNTS = ("offered", "handled", "resolved")
 STATE_KEY = ("interval_start", "agent_id", "state", "reason")
+CONTACT_KEY = ("contact_id",)
 _I = {name: i for i, name in enumerate(COUNT_NAMES)}
 OFFERED, ANSWERED, ABANDONED, WITHIN = _I["offered"], _I["answered"], _I["abandoned"], \
     _I["answered_within_sl"]
@@ -107,9 +108,12 @@ class Fold:
 
     def _mark(self, contact: str, queue: str, channel: str, arrived: datetime,
               waiting: int, at: datetime) -> None:
-        self.memory.put(tables.waiting_contacts, {"contact_id": contact},
-                        {"queue_id": queue, "channel": channel, "arrived_at": as_utc(arrived),
-                         "waiting": waiting, "changed_at": as_utc(at)}, newer_by="changed_at")
+        # (Times are UTC already as decoded from the wire: converted only when they are not.)
+        self.memory.put_row(tables.waiting_contacts, CONTACT_KEY, (contact,), {
+            "contact_id": contact, "queue_id": queue, "channel": channel,
+            "arrived_at": arrived if arrived.tzinfo is UTC else as_utc(arrived),
+            "waiting": waiting, "changed_at": at if at.tzinfo is UTC else as_utc(at)},
+            newer_by="changed_at")
 
     def queued(self, contact: str, queue: str, channel: str, arrived: datetime,
                reason: str | None, time: datetime) -> None:
@@ -118,8 +122,8 @@ class Fold:
         moment = arrived if seen is None else time
         if seen is not None and seen["queue_id"] != queue:
             self._interval(moment, seen["queue_id"], seen["channel"])[TRANSFERS] += 1
-        self.memory.put(tables.contact_seen, {"contact_id": contact},
-                        {"queue_id": queue, "channel": channel, "queued_at": moment})
+        self.memory.put_row(tables.contact_seen, CONTACT_KEY, (contact,), {
+            "contact_id": contact, "queue_id": queue, "channel": channel, "queued_at": moment})
         self._interval(moment, queue, channel)[OFFERED] += 1
         self._mark(contact, queue, channel, arrived, 1, moment)
         if reason:
@@ -131,8 +135,8 @@ class Fold:
         seen = self._row(tables.contact_seen, contact)
         source = seen["queue_id"] if seen is not None else queue
         self._interval(at, source, channel)[TRANSFERS] += 1
-        self.memory.put(tables.contact_seen, {"contact_id": contact},
-                        {"queue_id": queue, "channel": channel, "queued_at": at})
+        self.memory.put_row(tables.contact_seen, CONTACT_KEY, (contact,), {
+            "contact_id": contact, "queue_id": queue, "channel": channel, "queued_at": at})
         if cold:
             self._mark(contact, queue, channel, arrived, 1, at)
 
@@ -188,24 +192,17 @@ class Fold:
             for start, ms in split_by_interval(presence["since"], at, self.minutes):
                 key = (start, agent, presence["state"], presence["reason"])
                 self.states[key] = self.states.get(key, 0) + ms
-        self.memory.put(tables.agent_presence, {"agent_id": agent},
-                        {"state": state, "reason": reason or "", "since": at})
+        self.memory.put_row(tables.agent_presence, ("agent_id",), (agent,), {
+            "agent_id": agent, "state": state, "reason": reason or "", "since": at})
 
     def drain(self) -> None:
         """Hand every row's delta to the write-behind memory (once per row) and start empty."""
-        add = self.memory.add
-        none: frozenset[str] = frozenset()
-        for key, values in self.intervals.items():
-            add(tables.interval_stats, dict(zip(INTERVAL_KEY, key, strict=True)),
-                dict(zip(COUNT_NAMES, values, strict=True)), MAXIMA)
-        for key, values in self.agents.items():
-            add(tables.agent_stats, dict(zip(AGENT_KEY, key, strict=True)),
-                dict(zip(AGENT_AMOUNTS, values, strict=True)), none)
-        for key, values in self.reasons.items():
-            add(tables.reason_stats, dict(zip(REASON_KEY, key, strict=True)),
-                dict(zip(REASON_AMOUNTS, values, strict=True)), none)
-        for key, ms in self.states.items():
-            add(tables.agent_state_time, dict(zip(STATE_KEY, key, strict=True)), {"ms": ms}, none)
+        add, none = self.memory.add_all, frozenset[str]()
+        add(tables.interval_stats, INTERVAL_KEY, COUNT_NAMES, MAXIMA, self.intervals)
+        add(tables.agent_stats, AGENT_KEY, AGENT_AMOUNTS, none, self.agents)
+        add(tables.reason_stats, REASON_KEY, REASON_AMOUNTS, none, self.reasons)
+        add(tables.agent_state_time, STATE_KEY, ("ms",), none,
+            {key: (ms,) for key, ms in self.states.items()})
         self.intervals.clear()
         self.agents.clear()
         self.reasons.clear()

@@ -60,19 +60,39 @@ class WriteBehind:
         for name, amount in amounts.items():
             row[name] = max(row[name], amount) if name in maxima else row[name] + amount
 
+    def add_all(self, table: Table, key_names: tuple[str, ...], amount_names: tuple[str, ...],
+                maxima: frozenset[str], deltas: dict[Key, Any]) -> None:
+        """`add` for many rows at once: key tuples (in `key_names` order) to amount lists."""
+        slot = (table.name, frozenset(amount_names))
+        pending = self.sums.get(slot)
+        if pending is None:
+            pending = self.sums[slot] = _Pending(table, key_names, maxima)
+        rows, names = pending.rows, key_names + amount_names
+        for key, amounts in deltas.items():
+            row = rows.get(key)
+            if row is None:  # the usual case: one dict per row, built once
+                rows[key] = dict(zip(names, (*key, *amounts), strict=True))
+                continue
+            for name, amount in zip(amount_names, amounts, strict=True):
+                row[name] = max(row[name], amount) if name in maxima else row[name] + amount
+
     def put(self, table: Table, key: dict[str, Any], values: dict[str, Any],
             newer_by: str | None = None) -> None:
         """Replace the collected row (unless `newer_by` says the collected one is newer)."""
+        self.put_row(table, tuple(key), _key(key), {**key, **values}, newer_by)
+
+    def put_row(self, table: Table, key_names: tuple[str, ...], key: Key, row: dict[str, Any],
+                newer_by: str | None = None) -> None:
+        """`put` of a whole row (its key columns included) at the key tuple `key`."""
         pending = self.puts.get(table.name)
         if pending is None:  # (not setdefault: that would build a _Pending on every call)
-            pending = self.puts[table.name] = _Pending(table, tuple(key), newer_by=newer_by)
-        at = _key(key)
-        old = pending.rows.get(at)
-        if newer_by is not None and old is not None and old[newer_by] > values[newer_by]:
+            pending = self.puts[table.name] = _Pending(table, key_names, newer_by=newer_by)
+        old = pending.rows.get(key)
+        if newer_by is not None and old is not None and old[newer_by] > row[newer_by]:
             return
         # One dict for both: rows put are replaced, never changed in place, and `row`
         # hands out copies.
-        pending.rows[at] = self.known[(table.name, at)] = {**key, **values}
+        pending.rows[key] = self.known[(table.name, key)] = row
 
     async def flush(self, uow: UnitOfWork) -> None:
         """Send every collected write as multi-row upserts and start empty."""
