@@ -125,6 +125,8 @@ class EngineCore:
 
     def flush(self) -> None:
         """File every changed agent in the heaps of the channels it can take now."""
+        if not self.unfiled:
+            return  # most calls: nothing changed since the last one
         for agent in self.unfiled.values():
             if agent.free:
                 self.agent_index.file(agent, worse_only=not agent.refile)

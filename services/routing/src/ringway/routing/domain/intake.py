@@ -36,7 +36,9 @@ class ContactIntake(ContactCommands):
                                 seq=next(self.seq))
         self.contacts[contact.id] = contact
         self.effects.append(fx.Queued(contact.id, queue.id, now))
-        cause = closed or self.refusal(queue)
+        # `refusal` only when the queue has hours or a size limit: most have neither.
+        cause = closed or (self.refusal(queue) if queue.hours is not None
+                           or queue.max_size is not None else None)
         if cause is None:
             self._admit(contact, spec, queue)
         else:
