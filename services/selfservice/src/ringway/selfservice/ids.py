@@ -1,4 +1,6 @@
-"""ULIDs at a fraction of python-ulid's cost (about 12 µs each, more than a grouped read's SQL).
+"""Ids and event rows for the hot paths, at a fraction of the general helpers' cost.
+
+ULIDs: python-ulid takes about 12 µs each, more than a grouped read's share of its SQL.
 
 Same format (26 Crockford base32 characters: 48-bit milliseconds, 80 random bits) and, like
 python-ulid, strictly increasing within a millisecond, so rows sorted by id keep their order.
@@ -7,13 +9,14 @@ python-ulid, strictly increasing within a millisecond, so rows sorted by id keep
 from __future__ import annotations
 
 import base64
+import json
 import os
 import threading
 import time
+from datetime import UTC, datetime
 
-from ringway.shared.bus.base import Record
-from ringway.shared.db.outbox import outbox_row
-from ringway.shared.events.envelope import Envelope, EventData
+from ringway.shared.bus.base import ID_HEADER, SOURCE_HEADER, TYPE_HEADER
+from ringway.shared.events.envelope import CONTENT_TYPE, EventData
 
 _RFC4648 = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 _CROCKFORD = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -38,7 +41,19 @@ def new_ulid() -> str:
 
 
 def event_row(data: EventData, *, source: str) -> dict[str, object]:
-    """The outbox row of an event, as `UnitOfWork.outbox_row` builds it, with a fast id."""
-    envelope = Envelope(id=new_ulid(), type=data.event_type, source=source, subject=data.key(),
-                        schemaversion=data.version, data=data.model_dump(mode="json"))
-    return outbox_row(Record.of(data.topic, envelope, key=data.key()), envelope.id)
+    """The outbox row `UnitOfWork.outbox_row` builds for an event, at half its cost.
+
+    The payload is the envelope's JSON as pydantic writes it (the data itself still goes
+    through its model); building the envelope model only to serialize it cost as much as
+    the rest of an account read's own work. Tests compare the two rows.
+    """
+    event_id, key, now = new_ulid(), data.key(), datetime.now(UTC)
+    envelope = {"id": event_id, "type": data.event_type, "source": source,
+                "time": now.isoformat().replace("+00:00", "Z"), "subject": key,
+                "schemaversion": data.version, "datacontenttype": CONTENT_TYPE,
+                "data": data.model_dump(mode="json")}
+    headers = [[TYPE_HEADER, data.event_type], [ID_HEADER, event_id], [SOURCE_HEADER, source]]
+    return {"event_id": event_id, "topic": data.topic, "key": key,
+            "event_type": data.event_type, "headers": json.dumps(headers),
+            "payload": json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+            "created_at": now}
