@@ -57,11 +57,12 @@ class Fold:
         self._floors: dict[tuple[int, int, int, int, int], datetime] = {}
 
     def _floor(self, moment: datetime) -> datetime:
-        # Thousands of events share a few intervals: floor each (hour, slot) once.
+        # Thousands of events share a few intervals: floor each (hour, slot) once. Times
+        # decoded from the wire are in UTC; any other zone (or none) takes the general path.
+        if moment.tzinfo is not UTC:
+            return floor_interval(moment, self.minutes)
         slot = (moment.year, moment.month, moment.day, moment.hour,
                 moment.minute // self.minutes)
-        if moment.utcoffset():
-            return floor_interval(moment, self.minutes)
         start = self._floors.get(slot)
         if start is None:
             start = self._floors[slot] = floor_interval(moment, self.minutes)
