@@ -179,7 +179,8 @@ class EngineCore:
         contact.agent_id = None
         contact.invalidate()
         self.dirty_contacts.add(contact.id)
-        preferred = self._preferred_agent(contact)
+        preferred = (self._preferred_agent(contact) if contact.preferred_agent_id is not None
+                     else None)
         if preferred is not None:
             preferred.waiting_for_me.add(contact.id)
             if preferred.free_on(contact.channel) and preferred.spec.id not in contact.declined:
@@ -212,7 +213,9 @@ class EngineCore:
     def match_agent(self, agent: AgentRecord) -> None:
         """Fill an agent's free capacity with the best waiting contacts it may take."""
         while agent.presence is P_READY:
-            contact = self._preferred_contact(agent) or self._best_contact(agent)
+            contact = self._preferred_contact(agent) if agent.waiting_for_me else None
+            if contact is None:
+                contact = self.contact_index.best_for(agent)
             if contact is None:
                 return
             rule = "preferred_agent" if contact.id in agent.waiting_for_me else (
@@ -230,9 +233,6 @@ class EngineCore:
                                                                            best.arrived_at):
                 best = contact
         return best
-
-    def _best_contact(self, agent: AgentRecord) -> ContactRecord | None:
-        return self.contact_index.best_for(agent)
 
     def reserve(self, contact: ContactRecord, agent: AgentRecord, *, rule: str) -> None:
         """Offer the contact to the agent: a reservation with an accept deadline."""
