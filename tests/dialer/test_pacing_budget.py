@@ -138,3 +138,9 @@ def test_the_answers_beyond_the_room_follow_the_binomial_law_not_the_poisson_tai
     assert answers_excess(11, 8.0, 6.0) < poisson_excess(11, 8.0)  # thinner tail
     assert answers_excess(11, 8.0, 8.0) == poisson_excess(11, 8.0)  # no spread given
     assert answers_excess(-2, 8.0, 6.0) == 10.0
+
+
+def test_a_small_budget_holds_back_calls_a_rush_of_answers_could_lose_all_at_once() -> None:
+    rich, poor = decide(SETTLED), decide(replace(SETTLED, budget=2.5))
+    assert poor.reason == "predictive"
+    assert SETTLED.agents_ready <= poor.lines < rich.lines

@@ -20,7 +20,9 @@ from ringway.dialer.domain.target import HOUR_Z, AbandonTarget, abandon_target
 MIN_SAMPLES = 200          # attempts before the answer-rate estimate is trusted
 MIN_LIVE = 34              # live answers before one abandon fits under a 3% cap
 ANSWER_Z = 1.0             # answers forecast at the answer rate plus one standard error
-BUDGET_RISK = 0.001        # P(abandons beyond the remaining budget) <= 0.1%
+BUDGET_RISK = 0.0001       # P(abandons beyond the remaining budget) <= 0.01%
+# P(one rush of answers loses the whole budget), per decision: a day holds ~30,000 of them.
+BURST_RISK = 1e-6
 BUDGET_MARGIN = 2.0        # losses taken twice over against the budget: the forecast runs low
 SPIKE_FACTOR = 2.0         # recent abandon rate above twice the cap is a spike
 RECOVERY = 0.02            # pace factor regained per calm decision
@@ -244,7 +246,8 @@ def _fits(i: PacingInputs, checks: list[Check], new: int,
     is taken as a sum of unlike coin flips (binomial by its mean and variance), never a
     normal law, which would understate the tail several times over.
     """
-    lost, before, before_spread = 0.0, 0.0, 0.0
+    lost, before, before_spread, burst = 0.0, 0.0, 0.0, 0.0
+    over = math.floor(i.budget) + 1  # abandons that would break the cap
     for demand, spread, supply, _, p_new in checks:
         ringing = demand - i.answered_waiting + new * p_new
         spread += new * p_new * (1 - p_new)
@@ -253,7 +256,11 @@ def _fits(i: PacingInputs, checks: list[Check], new: int,
         lost += (answers_excess(room, ringing, spread)
                  - answers_excess(room, before, before_spread))
         before, before_spread = ringing, spread
-    within_budget = poisson_tail(math.floor(i.budget) + 1, BUDGET_MARGIN * lost) <= BUDGET_RISK
+        # Abandons come in bursts (one rush of answers loses several): the chance that the
+        # answers alone outrun the room by the whole budget, on the wide Poisson tail.
+        burst = max(burst, poisson_tail(room + over, ringing))
+    within_budget = (burst <= BURST_RISK
+                     and poisson_tail(over, BUDGET_MARGIN * lost) <= BUDGET_RISK)
     answers = before + i.answered_waiting
     limit = allowed * max(answers, 1e-9) if allowed > 0 else SAFE_ONLY_LOSS
     return within_budget and lost <= limit, lost
