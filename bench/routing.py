@@ -7,12 +7,12 @@ call: a contact arriving (find an agent) or an agent freeing capacity (find a co
 backlog of contacts no free agent may take grows along the stream.
 
 Stages:
-  decisions  one stream, interleaved decision by decision: the engine (heaps per
+  decisions  one stream in alternating chunks of 1,000 decisions: the engine (heaps per
              queue/step/channel) makes every decision; about one in ten, a seeded random
              sample, is also made by the naive router (scan every agent for each contact,
              every waiting contact for each freed agent) from the same state and checked to
-             be the same choice. Both sides are timed over the same stream, the same process
-             state and the same machine noise.
+             be the same choice. Both sides are timed over the same stream and the same
+             machine noise.
   memory     bytes per waiting contact with 500,000 waiting (tracemalloc)
 
 Usage: python bench/routing.py [--quick]. The last line printed is one JSON object.
@@ -293,61 +293,82 @@ def loaded_engine(space: Workspace, clock: Clock) -> RoutingEngine:
     return engine
 
 
-def run(space: Workspace, ops: int, busy_target: int, every: int) -> dict[str, float]:
-    """One stream through both, interleaved decision by decision.
+Turn = tuple[ContactSpec | None, str, list[tuple[str, str]]]
+"""One decision of the stream: the arriving contact (or None), the contact completed (or the
+arriving one's id), and the offers the engine made."""
+CHUNK = 1_000
+"""Decisions per chunk: the sides alternate chunk by chunk."""
 
-    The engine makes every decision; about one in `every` (a seeded random sample) is also
-    made by the naive router from the same state, timed, and checked to be the same choice.
-    Between samples the naive router books the engine's choices, so it stays in step at the
-    cost of its bookkeeping only. Machine noise thus falls on both sides alike, over the whole
-    stream. Both live in one process: a collector pass walks both sides' objects and is timed
-    in whichever decision triggers it, mostly the engine's (it allocates, the scan does not).
+
+def run(space: Workspace, ops: int, busy_target: int, every: int) -> dict[str, float]:
+    """One stream through both, in alternating chunks of the same decisions.
+
+    The engine makes every decision of a chunk; then the naive router goes through the same
+    decisions from the same state: about one in `every` (a seeded random sample) it makes
+    itself, timed and checked to be the engine's choice; the others it books as the engine
+    made them, at the cost of its bookkeeping only. Chunks take a fraction of a second, so
+    machine noise falls on both sides alike; each side runs with its own data in the CPU
+    caches. Both live in one process: a collector pass walks both sides' objects and is
+    timed in whichever decision triggers it, mostly the engine's (it allocates, the scan
+    does not).
     """
     clock = Clock()
     engine = loaded_engine(space, clock)
-    naive = NaiveRouter(clock, {q.id: q for q in space.queues}, {a.id: a for a in space.agents})
+    naive = NaiveRouter(Clock(), {q.id: q for q in space.queues},
+                        {a.id: a for a in space.agents})
     settle_heap()  # what the service does once it has loaded: for both sides alike
     load, handled = Load(space, busy_target), deque[tuple[str, str]]()
     sampler = random.Random(5)
     indexed, on_sample, scan = Timings(), Timings(), Timings()
-    for i in range(ops + busy_target):
-        clock.now += 0.01
-        arriving = len(handled) < busy_target
-        if arriving:
-            spec = load.next_contact()
-            contact_id = spec.id
+    for first in range(0, ops + busy_target, CHUNK):
+        turns: list[Turn] = []
+        for i in range(first, min(first + CHUNK, ops + busy_target)):
+            clock.now += 0.01
+            turns.append(engine_turn(engine, load, handled, busy_target,
+                                     indexed if i >= busy_target else None))
+        for i, (arriving, contact_id, offers) in enumerate(turns, first):
+            naive.clock.now += 0.01
+            if i < busy_target or sampler.random() * every >= 1:
+                naive.follow(arriving, contact_id, offers)
+                continue
+            on_sample.add(indexed.wall[i - busy_target], indexed.cpu[i - busy_target])
             started, cpu_started = time.perf_counter(), time.thread_time()
-            found = engine.add_contact(spec)
-        else:
-            contact_id, agent_id = handled.popleft()
-            started, cpu_started = time.perf_counter(), time.thread_time()
-            found = engine.complete(contact_id, agent_id, disposition=None, resolved=True)
-        wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
-        engine.drain_dirty()
-        offers = [(o.contact_id, o.agent_id) for o in found if isinstance(o, effects.Offered)]
-        for offered, agent in offers:
-            engine.accept(offered, agent)
-        handled.extend(offers)
-        measured = i >= busy_target
-        if measured:
-            indexed.add(wall, cpu)
-            indexed.offers += len(offers)
-        if measured and sampler.random() * every < 1:
-            on_sample.add(wall, cpu)
-            started, cpu_started = time.perf_counter(), time.thread_time()
-            chosen = naive.decide(spec if arriving else None, contact_id)
+            chosen = naive.decide(arriving, contact_id)
             scan.add(time.perf_counter() - started, time.thread_time() - cpu_started)
-            expected = ([a for _, a in offers] or [None]) if arriving else [c for c, _ in offers]
+            expected = [c for c, _ in offers] if arriving is None else (
+                [a for _, a in offers] or [None])
             assert chosen == expected, f"decision {i}: naive chose {chosen}, engine {expected}"
             scan.offers += len(offers)
-        else:
-            naive.follow(spec if arriving else None, contact_id, offers)
     waiting = len(engine.contacts) - len(handled)
     assert waiting == len(naive.waiting), (waiting, len(naive.waiting))
     result = {f"indexed_{k}": v for k, v in summarize(indexed, waiting).items()}
     result.update({f"naive_{k}": v for k, v in summarize(scan, waiting).items()})
     result.update({f"sampled_{k}": v for k, v in summarize(on_sample, waiting).items()})
     return result
+
+
+def engine_turn(engine: RoutingEngine, load: Load, handled: deque[tuple[str, str]],
+                busy_target: int, timings: Timings | None) -> Turn:
+    """One decision by the engine (timed into `timings` if given); offers are accepted."""
+    arriving = load.next_contact() if len(handled) < busy_target else None
+    if arriving is not None:
+        contact_id = arriving.id
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        found = engine.add_contact(arriving)
+    else:
+        contact_id, agent_id = handled.popleft()
+        started, cpu_started = time.perf_counter(), time.thread_time()
+        found = engine.complete(contact_id, agent_id, disposition=None, resolved=True)
+    wall, cpu = time.perf_counter() - started, time.thread_time() - cpu_started
+    engine.drain_dirty()
+    offers = [(o.contact_id, o.agent_id) for o in found if isinstance(o, effects.Offered)]
+    for offered, agent in offers:
+        engine.accept(offered, agent)
+    handled.extend(offers)
+    if timings is not None:
+        timings.add(wall, cpu)
+        timings.offers += len(offers)
+    return arriving, contact_id, offers
 
 
 def summarize(timings: Timings, waiting: int) -> dict[str, float]:
