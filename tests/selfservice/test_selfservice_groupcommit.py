@@ -92,3 +92,23 @@ async def test_many_wake_requests_within_the_delay_wake_the_relay_once() -> None
     await asyncio.sleep(0.05)
 
     assert woken == [1, 1]
+
+
+async def test_with_two_writers_a_request_during_a_long_batch_starts_its_own() -> None:
+    recorder = Recorder()
+    group: GroupCommit[str, str] = GroupCommit(recorder.write, writers=2)
+    first = asyncio.create_task(group.submit("a"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # "a" is being written
+    second = asyncio.create_task(group.submit("b"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # "b" is being written beside it
+    rest = [asyncio.create_task(group.submit(item)) for item in "cd"]
+    await asyncio.sleep(0)
+    recorder.release.set()
+
+    assert [await first, await second] == ["A", "B"]
+    assert [await task for task in rest] == ["C", "D"]
+    assert recorder.batches[:2] == [["a"], ["b"]]
+    assert sorted(recorder.batches[2:]) in ([["c", "d"]], [["c"], ["d"]])
+    assert await group.submit("e") == "E"  # a writer slot is free again

@@ -66,7 +66,7 @@ class AccountReads:
     def __init__(self, runtime: ServiceRuntime) -> None:
         self.runtime = runtime
         self._nudge = Coalesced(runtime.relay.notify)  # events written: the relay publishes
-        self.group: GroupCommit[AccountRead, Figures] = GroupCommit(self._write)
+        self.group: GroupCommit[AccountRead, Figures] = GroupCommit(self._write, writers=2)
 
     async def read(self, principal: Principal, customer_id: str, now: datetime) -> Figures:
         """The customer's figures, audited (and the view event), or None if not found."""

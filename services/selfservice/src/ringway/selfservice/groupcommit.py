@@ -14,27 +14,30 @@ Result = TypeVar("Result")
 
 
 class GroupCommit(Generic[Item, Result]):
-    """Runs `write` on every request waiting, one batch at a time, in arrival order.
+    """Runs `write` on every request waiting, in batches, each batch in arrival order.
 
     An idle queue writes the first request at once (no added latency); under load each
     round trip and commit serves every request that came in while the previous one ran.
-    Each caller gets its own result only after its batch committed; if the batch fails,
-    every caller in it gets the error (and may rerun its request alone).
+    With `writers` > 1, that many batches may be in flight at once, so a request arriving
+    during a long batch need not wait for it to end. Each caller gets its own result only
+    after its batch committed; if the batch fails, every caller in it gets the error (and
+    may rerun its request alone).
     """
 
     def __init__(self, write: Callable[[Sequence[Item]], Awaitable[Sequence[Result]]], *,
-                 max_batch: int = 256) -> None:
+                 max_batch: int = 256, writers: int = 1) -> None:
         self._write = write
         self._max_batch = max_batch
+        self._max_writers = writers
         self._waiting: list[tuple[Item, asyncio.Future[Result]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._writers: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: Item) -> Result:
         """Queue `item` for the next batch; its result once that batch committed."""
         future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
         self._waiting.append((item, future))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._drain())
+        if len(self._writers) < self._max_writers:
+            self._writers.add(asyncio.create_task(self._drain()))
         return await future
 
     async def _drain(self) -> None:
@@ -44,7 +47,9 @@ class GroupCommit(Generic[Item, Result]):
                 del self._waiting[:self._max_batch]
                 await self._run(batch)
         finally:
-            self._writer = None
+            # No await since the queue was seen empty: a request queued from now on finds
+            # a free writer slot.
+            self._writers.discard(asyncio.current_task())
 
     async def _run(self, batch: list[tuple[Item, asyncio.Future[Result]]]) -> None:
         try:

@@ -145,8 +145,9 @@ class Payments:
         self.runtime = runtime
         self._nudge = Coalesced(runtime.relay.notify)  # events written: the relay publishes
         self.reservations: GroupCommit[Reservation, PaymentRead | None] = GroupCommit(
-            self._reserve)
-        self.settlements: GroupCommit[Settlement, StoredResponse] = GroupCommit(self._settle)
+            self._reserve, writers=2)
+        self.settlements: GroupCommit[Settlement, StoredResponse] = GroupCommit(
+            self._settle, writers=2)
 
     async def _reserve(self, asks: Sequence[Reservation]) -> list[PaymentRead | None]:
         firsts, seen = [], set()
@@ -155,8 +156,10 @@ class Payments:
                 seen.add((ask.customer_id, ask.key))
                 firsts.append(ask)
         async with driver_connection(self.runtime.db) as conn, conn.transaction():
-            claims = await conn.fetch(_CLAIM_AND_LOCK, *_columns(
-                [(a.customer_id, a.key, a.fingerprint, a.now) for a in firsts], 4))
+            # Keys claimed in one order by every batch: two batches in flight that share a
+            # key (a retry) wait for each other instead of deadlocking.
+            claims = await conn.fetch(_CLAIM_AND_LOCK, *_columns(sorted(
+                (a.customer_id, a.key, a.fingerprint, a.now) for a in firsts), 4))
             held = {(r[0], r[1]): bool(r[2]) for r in claims}
             live = [a for a in firsts if held.get((a.customer_id, a.key))]
             figures = await conn.fetch(_FIGURES, *_columns(
