@@ -14,6 +14,9 @@ import time
 from collections.abc import Callable
 
 Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+# uvicorn closes a keep-alive connection idle for 5 s: one reused just then fails although the
+# server did nothing wrong (an IncompleteReadError here). Reuse only connections idle less.
+REUSE_IDLE_S = 4.0
 
 
 async def _status(reader: asyncio.StreamReader) -> int:
@@ -28,11 +31,21 @@ async def _status(reader: asyncio.StreamReader) -> int:
     return status
 
 
+def _reusable(idle: list[tuple[Streams, float]]) -> Streams | None:
+    """The most recently used idle connection the server still keeps; older ones closed."""
+    while idle:
+        streams, since = idle.pop()
+        if time.perf_counter() - since < REUSE_IDLE_S:
+            return streams
+        streams[1].close()
+    return None
+
+
 async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seconds: float, *,
                      rate: float, max_in_flight: int, timeout_s: float = 10.0
                      ) -> dict[str, float]:
     """Send `request(n)` on schedule (rate per second) whether or not earlier ones returned."""
-    idle: list[Streams] = []
+    idle: list[tuple[Streams, float]] = []  # keep-alive connections, and since when
     latencies: list[float] = []
     counts = {"errors": 0, "in_flight": 0}
     outcomes: dict[str, int] = {}  # status code or exception name -> how many, to say what failed
@@ -42,10 +55,10 @@ async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seco
         start = time.perf_counter()
         streams: Streams | None = None
         try:
-            streams = idle.pop() if idle else await asyncio.open_connection(host, port)
+            streams = _reusable(idle) or await asyncio.open_connection(host, port)
             streams[1].write(request(n))
             status = await asyncio.wait_for(_status(streams[0]), timeout_s)
-            idle.append(streams)
+            idle.append((streams, time.perf_counter()))
             counts["errors"] += status >= 400
             outcomes[str(status)] = outcomes.get(str(status), 0) + 1
         except (OSError, TimeoutError, ValueError, IndexError, asyncio.IncompleteReadError,
@@ -68,7 +81,7 @@ async def fixed_rate(host: str, port: int, request: Callable[[int], bytes], seco
         tasks.append(asyncio.create_task(one(n)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - begin
-    for _, writer in idle:
+    for (_, writer), _since in idle:
         writer.close()
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else 0.0
