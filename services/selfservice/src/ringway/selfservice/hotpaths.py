@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+import orjson
 from fastapi import FastAPI, Request
 from pydantic import ValidationError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -215,7 +216,7 @@ async def _nothing() -> Message:
 
 async def _send_json(send: Send, status: int, body: object,
                      headers: list[tuple[bytes, bytes]] | None = None) -> None:
-    payload = json.dumps(body, separators=(",", ":")).encode()
+    payload = orjson.dumps(body)
     await send({"type": "http.response.start", "status": status,
                 "headers": [*(headers or _JSON), (b"content-length", str(len(payload)).encode())]})
     await send({"type": "http.response.body", "body": payload})

@@ -15,6 +15,8 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import orjson
+
 from ringway.shared.bus.base import ID_HEADER, SOURCE_HEADER, TYPE_HEADER
 from ringway.shared.events.envelope import CONTENT_TYPE, EventData
 
@@ -55,5 +57,5 @@ def event_row(data: EventData, *, source: str) -> dict[str, object]:
     headers = [[TYPE_HEADER, data.event_type], [ID_HEADER, event_id], [SOURCE_HEADER, source]]
     return {"event_id": event_id, "topic": data.topic, "key": key,
             "event_type": data.event_type, "headers": json.dumps(headers),
-            "payload": json.dumps(envelope, ensure_ascii=False, separators=(",", ":")),
+            "payload": orjson.dumps(envelope).decode(),
             "created_at": now}
