@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 
 import pytest
+from pacing_inputs import SETTLED
 
 from ringway.dialer.domain.arrivals import (
     RingProfile,
@@ -16,19 +17,8 @@ from ringway.dialer.domain.arrivals import (
     poisson_excess,
     quantiles,
 )
-from ringway.dialer.domain.campaigns import DialingMode
-from ringway.dialer.domain.pacing import PacingInputs, answer_inflation, decide
+from ringway.dialer.domain.pacing import answer_inflation, decide
 from ringway.dialer.domain.target import abandon_target
-
-RINGS = RingProfile.of([(4 + n % 10, True) for n in range(100)]
-                       + [(2, False)] * 100 + [(25, False)] * 200)
-SETTLED = PacingInputs(
-    mode=DialingMode.PREDICTIVE, agents_logged_in=50, agents_ready=5, agents_busy=45,
-    calls_in_flight=0, answer_rate=0.25, samples=5000, mean_handle_s=210, mean_answer_s=10,
-    connect_limit_s=2, abandon_cap=0.03, window_rates={"US": 0.01}, budget=40,
-    live_in_window=2000, recent_live=100, recent_abandoned=1,
-    ring_calls=RINGS.calls, ring_humans=RINGS.humans, mean_wrap_s=30,
-    wrap_elapsed_s=(20.0, 22.0, 25.0, 28.0, 5.0))
 
 
 def test_the_aim_under_the_cap_narrows_its_margin_as_answers_accumulate() -> None:
