@@ -119,12 +119,18 @@ class _KafkaMember(Subscription):
             batches = await consumer.getmany(timeout_ms=500)
             if not await self._handle_batch(batches):
                 await self._handle_one_by_one(batches)
-            if self.processed:
-                await self.commit_processed(set(self.processed))
-            if await self._stalled(consumer):
-                log.error("consumer stalled; recreating it", extra={"group": self.group})
-                self.restarts += 1
+            if await self._commit_or_give_up(consumer):
                 return
+
+    async def _commit_or_give_up(self, consumer: AIOKafkaConsumer) -> bool:
+        """Commit what was processed; True when the consumer stalled and must be recreated."""
+        if self.processed:
+            await self.commit_processed(set(self.processed))
+        if await self._stalled(consumer):
+            log.error("consumer stalled; recreating it", extra={"group": self.group})
+            self.restarts += 1
+            return True
+        return False
 
     async def _handle_one_by_one(self, batches: dict[TopicPartition, list[Any]]) -> None:
         for tp, messages in batches.items():
@@ -180,11 +186,7 @@ class _KafkaMember(Subscription):
                         self.flight = asyncio.create_task(self._fly(apply, batches))
                     elif batches:
                         await self._handle_one_by_one(batches)
-                    if self.processed:
-                        await self.commit_processed(set(self.processed))
-                    if await self._stalled(consumer):
-                        log.error("consumer stalled; recreating it", extra={"group": self.group})
-                        self.restarts += 1
+                    if await self._commit_or_give_up(consumer):
                         return
         except BaseException:
             if self.flight is not None:  # a crash or abort: its offsets stay uncommitted
