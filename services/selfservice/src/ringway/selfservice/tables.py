@@ -172,6 +172,9 @@ payments = Table(
     Column("idempotency_key", String(100), nullable=True),
     # The reconciler's scan: payments whose fate is open, oldest first.
     Index("ix_payments_status_created", "status", "created_at"),
+    # Added in 0011: a customer's pending payments (every payment and account read sums them)
+    # by one lookup, not by a scan of the customer's whole payment history.
+    Index("ix_payments_customer_status", "customer_id", "status"),
 )
 
 # The balance is the sum of a customer's entries: invoices add, approved payments subtract.
