@@ -37,8 +37,8 @@ WITH req AS (
   WHERE event_id IS NOT NULL ORDER BY n
 )
 SELECT live.n IS NOT NULL AS found,
-  (SELECT coalesce(sum(e.amount_cents), 0) FROM ledger_entries e
-    WHERE e.customer_id = req.customer_id) AS balance,
+  coalesce((SELECT b.balance_cents FROM ledger_balances b
+    WHERE b.customer_id = req.customer_id), 0) AS balance,
   (SELECT coalesce(sum(p.amount_cents), 0) FROM payments p
     WHERE p.customer_id = req.customer_id AND p.status = 'pending') AS pending,
   (SELECT count(*) FROM invoices i

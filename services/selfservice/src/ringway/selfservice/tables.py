@@ -189,6 +189,15 @@ ledger_entries = Table(
     Column("at", UtcDateTime(), nullable=False),
 )
 
+# Each customer's ledger sum, kept by a trigger on ledger_entries (migration 0012): reads
+# take one row instead of summing a history that grows with every payment.
+ledger_balances = Table(
+    "ledger_balances",
+    metadata,
+    Column("customer_id", String(26), primary_key=True),
+    Column("balance_cents", BigInteger, nullable=False),
+)
+
 # One row per Idempotency-Key and customer: what was asked and the first answer.
 idempotency_keys = Table(
     "idempotency_keys",
