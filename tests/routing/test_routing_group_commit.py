@@ -153,6 +153,28 @@ async def test_a_storage_failure_rebuilds_and_runs_each_command_alone(
         assert await uow.session.scalar(select(func.count()).select_from(tables.contacts)) == 4
 
 
+async def test_a_failed_write_of_a_contact_without_a_key_reruns_the_commands_alone(
+        routing_factory: RoutingFactory, pg_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Such a write has no savepoint, so its failure may have aborted the whole transaction.
+    routing = await started(routing_factory, pg_url)
+    await routing.agent("Ann", queues=["mail"], capacity={"email": 10})
+    real_insert, failures = service._insert_contact, []
+
+    async def failing_once(*args: Any) -> dict[str, Any]:
+        if not failures:
+            failures.append(1)
+            raise OperationalError("INSERT", {}, Exception("connection reset"))
+        return await real_insert(*args)
+
+    monkeypatch.setattr(service, "_insert_contact", failing_once)
+
+    created = await together(routing, *(create(routing) for _ in range(3)))
+
+    assert failures == [1]
+    assert not any(isinstance(result, BaseException) for result in created), created
+    assert await rows(routing) == {read.id: "offered" for read, _ in created}
+
+
 async def _stored(routing: Routing, contact_id: str) -> Any:
     """Insert a bare contact row (as a consumer would) and return its facts."""
     row = {"id": contact_id, "channel": "email", "queue_id": "mail", "reason": None,

@@ -39,6 +39,8 @@ class Pending:
 
     command: Command
     prepare: Prepare | None
+    undo: Prepare | None = None
+    """Takes back `prepare`'s writes if the engine refuses (then no savepoint is needed)."""
     done: asyncio.Future[list[fx.Effect]] = field(
         default_factory=lambda: asyncio.get_running_loop().create_future())
 
@@ -93,6 +95,8 @@ async def run_batch(engine: RoutingEngine, uow: UnitOfWork, batch: Sequence[Pend
 
 
 async def _run_one(engine: RoutingEngine, uow: UnitOfWork, item: Pending) -> Outcome:
+    if item.prepare is not None and item.undo is not None:
+        return await _run_undoable(engine, uow, item, item.prepare, item.undo)
     ran = False
     try:
         if item.prepare is None:
@@ -105,6 +109,23 @@ async def _run_one(engine: RoutingEngine, uow: UnitOfWork, item: Pending) -> Out
     except Exception as error:
         if ran and not domain_error(error):
             raise BatchFailed(repr(error)) from error
+        return error
+
+
+async def _run_undoable(engine: RoutingEngine, uow: UnitOfWork, item: Pending,
+                        prepare: Prepare, undo: Prepare) -> Outcome:
+    """A command whose writes `undo` takes back: no SAVEPOINT and RELEASE round trips."""
+    try:
+        await prepare(uow)
+    except Exception as error:
+        # Without a savepoint the failed write may have aborted the whole transaction.
+        raise BatchFailed(repr(error)) from error
+    try:
+        return item.command(engine)
+    except Exception as error:
+        if not domain_error(error):
+            raise BatchFailed(repr(error)) from error
+        await undo(uow)  # refused: the engine did not move, only the writes go
         return error
 
 

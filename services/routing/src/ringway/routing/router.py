@@ -143,15 +143,17 @@ class Router:
 
     # ---- commands ------------------------------------------------------------------------
 
-    async def run(self, command: Command, prepare: Prepare | None = None) -> list[fx.Effect]:
+    async def run(self, command: Command, prepare: Prepare | None = None,
+                  undo: Prepare | None = None) -> list[fx.Effect]:
         """Decide and store (sharing a transaction with concurrent commands); its effects.
 
         A command that fails gets its own error and leaves nothing behind; on a storage
-        failure the engine is rebuilt from the database first.
+        failure the engine is rebuilt from the database first. `undo`, for a `prepare` that
+        publishes no events, takes its writes back on a refusal in place of a savepoint.
         """
         if not self.active:
             raise _standby()
-        item = Pending(command, prepare)
+        item = Pending(command, prepare, undo)
         self._pending.append(item)
         self._wake.set()
         return await item.done

@@ -80,8 +80,13 @@ async def _queue_contact(router: Router, contact_id: str, body: ContactCreate,
             row.update(store.contact_values(record))
         return found
 
+    async def undo(uow: UnitOfWork) -> None:
+        await uow.session.execute(delete(tables.contacts)
+                                  .where(tables.contacts.c.id == contact_id))
+
+    # A key may meet a concurrent duplicate (IntegrityError): only then is a savepoint needed.
     try:
-        await router.run(command, prepare)
+        await router.run(command, prepare, None if body.idempotency_key else undo)
     except Exception:
         router.facts.pop(contact_id, None)
         raise
