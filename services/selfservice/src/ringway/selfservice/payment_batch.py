@@ -47,8 +47,8 @@ FROM claimed LEFT JOIN locked ON locked.id = claimed.customer_id
 # Read after the locks: a new statement, a new snapshot (READ COMMITTED).
 _FIGURES = """
 SELECT
-  (SELECT coalesce(sum(e.amount_cents), 0) FROM ledger_entries e
-    WHERE e.customer_id = r.customer_id) AS balance,
+  coalesce((SELECT b.balance_cents FROM ledger_balances b
+    WHERE b.customer_id = r.customer_id), 0) AS balance,
   (SELECT coalesce(sum(p.amount_cents), 0) FROM payments p
     WHERE p.customer_id = r.customer_id AND p.status = 'pending') AS pending,
   i.amount_cents AS invoice_cents, i.status = 'open' AS invoice_open,

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import (
     BindParameter,
+    ColumnElement,
     Executable,
     ScalarSelect,
     String,
@@ -80,11 +81,12 @@ _LEDGER = insert(tables.ledger_entries)
 
 
 def balance_and_pending_columns(
-        customer_id: str | BindParameter[Any]) -> tuple[ScalarSelect[Any], ScalarSelect[Any]]:
+        customer_id: str | BindParameter[Any]) -> tuple[ColumnElement[Any], ScalarSelect[Any]]:
     """Subqueries: what the ledger says is owed, and what pending payments already cover."""
-    le, p = tables.ledger_entries, tables.payments
-    balance = (select(func.coalesce(func.sum(le.c.amount_cents), 0))
-               .where(le.c.customer_id == customer_id).scalar_subquery())
+    b, p = tables.ledger_balances, tables.payments
+    # The ledger's sum, kept per customer by a trigger (migration 0012): one row to read.
+    balance = func.coalesce(select(b.c.balance_cents)
+                            .where(b.c.customer_id == customer_id).scalar_subquery(), 0)
     pending = (select(func.coalesce(func.sum(p.c.amount_cents), 0))
                .where(p.c.customer_id == customer_id, p.c.status == PaymentStatus.PENDING)
                .scalar_subquery())
