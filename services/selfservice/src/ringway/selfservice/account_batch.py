@@ -13,8 +13,7 @@ from datetime import datetime
 
 from ringway.selfservice import audit
 from ringway.selfservice.groupcommit import Coalesced, GroupCommit, driver_connection
-from ringway.selfservice.ids import event_row
-from ringway.shared.contracts.selfservice import SelfServiceActionCompleted
+from ringway.selfservice.ids import account_viewed_row
 from ringway.shared.runtime import ServiceRuntime
 from ringway.shared.web.auth import Principal, Role
 
@@ -92,7 +91,5 @@ class AccountReads:
         # Checking one's account is a self-service action: it counts for containment.
         if Role.CUSTOMER not in read.principal.roles:
             return None
-        return event_row(SelfServiceActionCompleted(
-            customer_id=read.customer_id, session_id=read.principal.subject,
-            action="account_viewed", outcome="succeeded", occurred_at=read.now),
-            source=self.runtime.name)
+        return account_viewed_row(read.customer_id, read.principal.subject, read.now,
+                                  source=self.runtime.name)
