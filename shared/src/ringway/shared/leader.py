@@ -61,6 +61,7 @@ class LeaderElector:
         self._engine: AsyncEngine | None = None
         self._conn: AsyncConnection | None = None
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     @property
     def is_leader(self) -> bool:
@@ -75,14 +76,19 @@ class LeaderElector:
     async def start(self) -> None:
         """Campaign in the background; the first attempt happens before this returns."""
         self.role = "standby"
+        self._stopping = False
         await self._step()
         self._task = asyncio.create_task(self._run(), name=f"leader-election-{self.name}")
 
     async def stop(self) -> None:
         """Step down (callbacks first), release the lock and close the connection."""
+        self._stopping = True
         if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
+            # Python 3.11's wait_for can swallow a cancel that lands as its inner call returns
+            # (the task then polls on); the flag ends the loop, and the cancel is repeated.
+            while not self._task.done():
+                self._task.cancel()
+                await asyncio.wait({self._task}, timeout=self.interval_s)
             self._task = None
         if self.is_leader:
             await self._demote("stopping")
@@ -90,9 +96,10 @@ class LeaderElector:
         self.role = "stopped"
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             await asyncio.sleep(self.interval_s)
-            await self._step()
+            if not self._stopping:
+                await self._step()
 
     async def _step(self) -> None:
         """One campaign or watchdog round; any database failure costs the leadership."""
